@@ -1,0 +1,276 @@
+"""Every metric, computed from the event log alone.
+
+What counts (so that each figure can be checked by hand against events.parquet):
+- the measured window is [warm-up, end); counts of things (signals, handovers, hours,
+  escalations, reports) are records whose time falls in it;
+- measured needs arose in the window; measured families had their first signal in it,
+  and everything that happened to them until the end counts for the per-family means;
+- handover delay: from `handover_sent` to the first `assigned` of the receiving case
+  (0 when the needs joined a case that already had a professional); handovers still
+  unanswered at the end are left out and counted in `handovers_unanswered`;
+- signal to care: from a need's `need` record to its `care_start`; needs without care
+  are left out and counted in `unmet_need_share` (dropped out, or still waiting);
+- border crossings: handovers between organisations whose catchments do not nest;
+  deliberate placements outside the home region (shelter, for safety) are counted apart
+  as `placements_elsewhere`;
+- stories told: full intakes; redundant intakes: full intakes beyond the first in an
+  episode (a signal and the handovers that follow from it);
+- cost: hours (intake, administration, care, coordination, travel) at the hourly cost
+  of the organisation's domain, plus planned care days at the domain's day cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .domains import DOMAINS
+from .events import (
+    BORDER_PROVINCE,
+    BORDER_REGION,
+    FIRST,
+    FOLLOW_UP,
+    HOURS_KINDS,
+    PLACED_ELSEWHERE,
+    REPEAT,
+    Kind,
+)
+
+MONTH_DAYS = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What metrics need besides the log: the window and the organisations' tables."""
+
+    measure_from: float
+    end_day: float
+    org_domain: np.ndarray  # domain code per org id
+    org_region: np.ndarray  # region code (str) per org id
+    hourly_cost_eur: np.ndarray  # per domain
+    day_cost_eur: np.ndarray  # per domain
+    fte_total: float
+
+
+def _percentiles(x: np.ndarray) -> tuple[float, float, float]:
+    if len(x) == 0:
+        return (float("nan"),) * 3
+    return float(np.mean(x)), float(np.percentile(x, 50)), float(np.percentile(x, 90))
+
+
+def frame(a: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame({k: v for k, v in a.items()})
+
+
+def handover_delays(df: pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    sent = df[(df.kind == Kind.HANDOVER_SENT) & (df.time >= info.measure_from)][
+        ["time", "case", "detail"]
+    ]
+    assigned = df[df.kind == Kind.ASSIGNED].groupby("case", sort=False)["time"].min()
+    out = sent.assign(assigned=sent["case"].map(assigned))
+    out["delay"] = (out["assigned"] - out["time"]).clip(lower=0)
+    out["domain"] = info.org_domain[out["detail"].to_numpy()]
+    return out
+
+
+def signal_to_care(df: pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    needs = df[(df.kind == Kind.NEED) & (df.time >= info.measure_from)][["time", "need", "domain"]]
+    start = df[df.kind == Kind.CARE_START].groupby("need", sort=False)["time"].min()
+    dropped = set(df.loc[df.kind == Kind.DROPOUT, "need"].to_numpy().tolist())
+    out = needs.assign(care_start=needs["need"].map(start))
+    out["delay"] = out["care_start"] - out["time"]
+    out["dropped"] = out["need"].isin(dropped)
+    return out
+
+
+def summarise(a: dict[str, np.ndarray], info: RunInfo) -> dict[str, float | int | dict]:
+    df = frame(a)
+    kind = df["kind"].to_numpy()
+    t = df["time"].to_numpy()
+    win = t >= info.measure_from
+
+    first_signal = df[kind == Kind.SIGNAL].groupby("family", sort=False)["time"].min()
+    measured = first_signal.index[first_signal.to_numpy() >= info.measure_from]
+    n_fam = len(measured)
+    fam_rows = df[df["family"].isin(measured)]
+
+    ho = handover_delays(df, info)
+    answered = ho.dropna(subset=["assigned"])
+    h_mean, h_p50, h_p90 = _percentiles(answered["delay"].to_numpy())
+    sc = signal_to_care(df, info)
+    cared = sc.dropna(subset=["care_start"])
+    s_mean, s_p50, s_p90 = _percentiles(cared["delay"].to_numpy())
+
+    intakes = fam_rows[fam_rows.kind == Kind.INTAKE]
+    stories = intakes[intakes.detail == 1]
+    redundant = int((stories.groupby("episode").size() - 1).clip(lower=0).sum())
+    met = fam_rows[fam_rows.kind == Kind.ASSIGNED]
+    orgs_per_family = met.groupby("family")["org"].nunique()
+    regions_per_family = (
+        met.assign(region=info.org_region[met["org"].to_numpy()])
+        .groupby("family")["region"]
+        .nunique()
+    )
+
+    flags = df.loc[win & (kind == Kind.HANDOVER_RECEIVED), "aux"].to_numpy()
+    placed = (flags & PLACED_ELSEWHERE) > 0  # deliberate (safety), counted apart from misalignment
+    hours = {
+        name: float(df.loc[win & (kind == k), "value"].sum()) for k, name in HOURS_KINDS.items()
+    }
+    total_hours = sum(hours.values())
+
+    vt = df[win & (kind == Kind.SIGNAL)]
+    vt = vt[vt.aux.isin([FIRST, REPEAT, FOLLOW_UP])]
+    n_vt = len(vt)
+
+    in_win = df[win]
+    hour_rows = in_win[in_win.kind.isin([int(k) for k in HOURS_KINDS])]
+    dom_of_row = info.org_domain[hour_rows["org"].to_numpy()]
+    cost = float((hour_rows["value"].to_numpy() * info.hourly_cost_eur[dom_of_row]).sum())
+    care_rows = in_win[in_win.kind == Kind.CARE_START]
+    cost += float(
+        (
+            care_rows["aux"].to_numpy()
+            * info.day_cost_eur[info.org_domain[care_rows["org"].to_numpy()]]
+        ).sum()
+    )
+
+    n_needs = len(sc)
+    summary: dict[str, float | int | dict] = {
+        "families": n_fam,
+        "needs": n_needs,
+        "signals": int((win & (kind == Kind.SIGNAL)).sum()),
+        "handovers": len(ho),
+        "handovers_unanswered": int(ho["assigned"].isna().sum()),
+        "handover_delay_days_mean": h_mean,
+        "handover_delay_days_p50": h_p50,
+        "handover_delay_days_p90": h_p90,
+        "signal_to_care_days_mean": s_mean,
+        "signal_to_care_days_p50": s_p50,
+        "signal_to_care_days_p90": s_p90,
+        "intakes_per_family_mean": len(intakes) / n_fam if n_fam else float("nan"),
+        "stories_told_per_family_mean": len(stories) / n_fam if n_fam else float("nan"),
+        "redundant_intakes": redundant,
+        "redundant_intakes_per_family_mean": redundant / n_fam if n_fam else float("nan"),
+        "organisations_per_family_mean": float(
+            orgs_per_family.reindex(measured, fill_value=0).mean()
+        )
+        if n_fam
+        else float("nan"),
+        "regions_per_family_mean": float(regions_per_family.reindex(measured, fill_value=0).mean())
+        if n_fam
+        else float("nan"),
+        "border_crossings": int((((flags & BORDER_REGION) > 0) & ~placed).sum()),
+        "province_crossings": int((((flags & BORDER_PROVINCE) > 0) & ~placed).sum()),
+        "placements_elsewhere": int(placed.sum()),
+        "information_lost": int(((kind == Kind.INTAKE) & win & (df["aux"].to_numpy() == 1)).sum()),
+        "coordination_hours": hours["coordination"],
+        "admin_hours_share": hours["administration"] / total_hours if total_hours else float("nan"),
+        "hours_total": total_hours,
+        **{f"hours_{name}": v for name, v in hours.items()},
+        "escalations": int((win & (kind == Kind.ESCALATION)).sum()),
+        "vt_reports": n_vt,
+        "repeat_report_share": float((vt.aux == REPEAT).sum() / n_vt) if n_vt else float("nan"),
+        "follow_up_report_share": float((vt.aux == FOLLOW_UP).sum() / n_vt)
+        if n_vt
+        else float("nan"),
+        "dropouts": int(sc["dropped"].sum()),
+        "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs)
+        if n_needs
+        else float("nan"),
+        "care_success_share": _success_share(df, win),
+        "cost_eur_total": cost,
+        "cost_eur_per_family": cost / n_fam if n_fam else float("nan"),
+        "fte_total": info.fte_total,
+    }
+    summary["by_domain"] = _by_domain(ho, sc)
+    return summary
+
+
+def _success_share(df: pd.DataFrame, win: np.ndarray) -> float:
+    ends = df[win & (df["kind"].to_numpy() == Kind.CARE_END)]
+    return float(ends["detail"].mean()) if len(ends) else float("nan")
+
+
+def _by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]]:
+    out = {}
+    for code, name in enumerate(DOMAINS):
+        h = ho[(ho["domain"] == code)].dropna(subset=["assigned"])["delay"].to_numpy()
+        s = sc[sc["domain"] == code]
+        d = s.dropna(subset=["care_start"])["delay"].to_numpy()
+        out[name] = {
+            "handovers_in": int((ho["domain"] == code).sum()),
+            "handover_delay_days_mean": _percentiles(h)[0],
+            "needs": len(s),
+            "signal_to_care_days_mean": _percentiles(d)[0],
+            "signal_to_care_days_p90": _percentiles(d)[2],
+            "unmet_need_share": float(s["care_start"].isna().mean()) if len(s) else float("nan"),
+        }
+    return out
+
+
+def timeseries(a: dict[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
+    """Monthly figures over the measured window (month 0 starts when the warm-up ends)."""
+    df = frame(a)
+    n_months = max(1, int(np.ceil((info.end_day - info.measure_from) / MONTH_DAYS - 1e-9)))
+    edges = info.measure_from + MONTH_DAYS * np.arange(n_months + 1)
+
+    def per_month(mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        tt = df["time"].to_numpy()[mask]
+        idx = np.floor((tt - info.measure_from) / MONTH_DAYS).astype(np.int64)
+        ok = (idx >= 0) & (idx < n_months)
+        w = None if values is None else values[ok]
+        return np.bincount(idx[ok], weights=w, minlength=n_months)[:n_months]
+
+    kind = df["kind"].to_numpy()
+    out = pd.DataFrame({"month": np.arange(n_months), "day_start": edges[:-1] - info.measure_from})
+    out["signals"] = per_month(kind == Kind.SIGNAL)
+    out["needs"] = per_month(kind == Kind.NEED)
+    out["handovers"] = per_month(kind == Kind.HANDOVER_SENT)
+    out["care_starts"] = per_month(kind == Kind.CARE_START)
+    out["escalations"] = per_month(kind == Kind.ESCALATION)
+    aux = df["aux"].to_numpy()
+    out["vt_reports"] = per_month((kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP]))
+    out["repeat_reports"] = per_month((kind == Kind.SIGNAL) & (aux == REPEAT))
+
+    # Signal-to-care delay of the care that started each month.
+    arose = df[kind == Kind.NEED].set_index("need")["time"]
+    starts = df[kind == Kind.CARE_START].drop_duplicates("need")
+    delay = (starts["time"] - starts["need"].map(arose)).to_numpy()
+    mask = np.zeros(len(df), dtype=bool)
+    mask[starts.index.to_numpy()] = True
+    total = per_month(mask, delay)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["signal_to_care_days_mean"] = total / out["care_starts"].to_numpy()
+
+    # Needs waiting at each month's end: arisen, not yet in care, not dropped out.
+    t_arose = np.sort(df.loc[kind == Kind.NEED, "time"].to_numpy())
+    t_left = np.sort(
+        np.concatenate([starts["time"].to_numpy(), df.loc[kind == Kind.DROPOUT, "time"].to_numpy()])
+    )
+    ends = edges[1:]
+    out["needs_waiting"] = np.searchsorted(t_arose, ends, side="left") - np.searchsorted(
+        t_left, ends, side="left"
+    )
+
+    v = df["value"].to_numpy()
+    for k, name in HOURS_KINDS.items():
+        out[f"hours_{name}"] = per_month(kind == k, v[kind == k])
+    return out
+
+
+def family_states(a: dict[str, np.ndarray]) -> pd.Series:
+    """Each family's state at the end, from the log: in_care, waiting or done."""
+    df = frame(a)
+    kind = df["kind"]
+    needs = df[kind == Kind.NEED][["family", "need"]]
+    started = set(df.loc[kind == Kind.CARE_START, "need"].tolist())
+    ended = set(df.loc[kind.isin([Kind.CARE_END, Kind.DROPOUT]), "need"].tolist())
+    state = np.where(needs["need"].isin(ended), 2, np.where(needs["need"].isin(started), 1, 0))
+    per = pd.DataFrame({"family": needs["family"].to_numpy(), "state": state})
+    agg = per.groupby("family")["state"].agg(
+        lambda s: "in_care" if (s == 1).any() else ("waiting" if (s == 0).any() else "done")
+    )
+    return agg

@@ -1,0 +1,186 @@
+"""Running the model: one run, and replications of several scenarios side by side.
+
+As in EMA Workbench, a model run is a function from (scenario, seed) to outcomes;
+how runs are spread over processes is a separate concern, and so is the analysis.
+Replication seeds come from numpy's SeedSequence and the master seed, and are the same
+for every scenario compared (common random numbers): scenario A and B with replication
+r meet the same families with the same luck, so their difference is paired.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .config import Scenario
+from .engine import SocialDomainModel
+from .metrics import frame, signal_to_care, summarise, timeseries
+
+
+@dataclass
+class RunResult:
+    scenario: Scenario
+    seed: int
+    summary: dict
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    organisations: pd.DataFrame
+    need_delays: pd.DataFrame
+    wall_seconds: float
+    events_processed: int
+    geography_notes: tuple[str, ...]
+
+
+def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
+    """One run with everything a results folder holds."""
+    t0 = time.perf_counter()
+    model = SocialDomainModel(scenario, seed=seed).run()
+    info = model.run_info()
+    arrays = model.log.arrays()
+    summary = summarise(arrays, info)
+    series = timeseries(arrays, info)
+    need_delays = signal_to_care(frame(arrays), info)
+    orgs = model.organisation_table()
+    events = model.log.to_frame(orgs, model.geography.codes)
+    wall = time.perf_counter() - t0
+    summary["wall_seconds"] = wall
+    summary["events_processed"] = model.events_processed
+    return RunResult(
+        scenario,
+        model.seed_used,
+        summary,
+        series,
+        events,
+        orgs,
+        need_delays,
+        wall,
+        model.events_processed,
+        model.geography.notes,
+    )
+
+
+def evaluate(scenario: Scenario, seed: int) -> dict:
+    """The model as a function: (scenario, seed) -> summary outcomes. Picklable, for pools."""
+    model = SocialDomainModel(scenario, seed=seed).run()
+    info = model.run_info()
+    arrays = model.log.arrays()
+    summary = summarise(arrays, info)
+    summary["timeseries"] = timeseries(arrays, info)
+    return summary
+
+
+def replication_seeds(master_seed: int, n: int) -> list[int]:
+    """n independent 63-bit seeds from a master seed (numpy SeedSequence)."""
+    children = np.random.SeedSequence(master_seed).spawn(n)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def run_many(
+    tasks: Sequence[tuple[Scenario, int]],
+    workers: int = 1,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> list[dict]:
+    """Evaluate (scenario, seed) pairs, in order, on `workers` processes.
+
+    Results do not depend on the number of workers: each run's randomness comes from its
+    own seed only.
+    """
+    wrap = progress or (lambda it: it)
+    if workers <= 1 or len(tasks) <= 1:
+        return [evaluate(sc, seed) for sc, seed in wrap(tasks)]
+    ctx = mp.get_context("spawn")  # no inherited state; the same on every platform
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(evaluate, sc, seed) for sc, seed in tasks]
+        return [f.result() for f in wrap(futures_in_order(futures))]
+
+
+def futures_in_order(futures):
+    for f in futures:
+        f.result()
+        yield f
+
+
+SCALAR = (int, float)
+
+
+def comparison_table(
+    names: Sequence[str], results: Sequence[Sequence[dict]], confidence: float = 0.95
+) -> pd.DataFrame:
+    """Mean and t-interval of every scalar metric, per scenario."""
+    rows = []
+    for name, runs in zip(names, results, strict=True):
+        for metric in _scalar_metrics(runs[0]):
+            x = np.array([r[metric] for r in runs], dtype=float)
+            mean, lo, hi = mean_ci(x, confidence)
+            rows.append(
+                {
+                    "scenario": name,
+                    "metric": metric,
+                    "mean": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": int(np.isfinite(x).sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def paired_differences(
+    names: Sequence[str],
+    results: Sequence[Sequence[dict]],
+    baseline: int = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Each scenario minus the baseline, replication by replication (common random numbers)."""
+    rows = []
+    base = results[baseline]
+    for name, runs in zip(names, results, strict=True):
+        if runs is base:
+            continue
+        for metric in _scalar_metrics(runs[0]):
+            d = np.array(
+                [r[metric] - b[metric] for r, b in zip(runs, base, strict=True)], dtype=float
+            )
+            mean, lo, hi = mean_ci(d, confidence)
+            rows.append(
+                {
+                    "scenario": name,
+                    "baseline": names[baseline],
+                    "metric": metric,
+                    "difference": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": int(np.isfinite(d).sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _scalar_metrics(summary: dict) -> list[str]:
+    return [
+        k
+        for k, v in summary.items()
+        if isinstance(v, SCALAR)
+        and not isinstance(v, bool)
+        and k not in ("wall_seconds", "events_processed")
+    ]
+
+
+def mean_ci(x: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return (math.nan,) * 3
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, math.nan, math.nan
+    sem = float(x.std(ddof=1) / math.sqrt(len(x)))
+    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1)) * sem
+    return mean, mean - half, mean + half

@@ -53,6 +53,14 @@ class Strict(BaseModel):
 class SyntheticGeography(Strict):
     """A made-up country for students and tests; the real one plugs into the same interface."""
 
+    seed: int = P(
+        1,
+        unit="-",
+        source="-",
+        ge=0,
+        le=2**63 - 1,
+        doc="which synthetic country: fixed across replications, which vary families and events",
+    )
     municipalities: int = P(
         48, unit="count", source=ASSUMPTION, ge=1, le=5000, doc="number of municipalities"
     )

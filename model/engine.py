@@ -8,9 +8,10 @@ entry in a binary heap. Mesa's own event list handled ~34 thousand events/s on t
 machines against ~150 thousand for a plain heapq, hence the heap. `step()` advances one
 day, so the model also runs under Mesa's usual step loop and SolaraViz.
 
-Random numbers: `model.rng` (seeded by the scenario) draws the geography, then spawns
-the family stream's own generator, then serves every draw the process makes. The
-geography and the families are the same under every scheme and protocol of one seed.
+Random numbers: `model.rng` (seeded by the run's seed) spawns the family stream's own
+generator and serves every draw the process makes, so the families are the same under
+every scheme and protocol of one seed. The country itself is a setting (the real map, or
+a synthetic one drawn from `synthetic.seed`), the same for every run of a scenario.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class SocialDomainModel(mesa.Model):
         self.log = EventLog()
 
         # The country, then the organisations the scheme puts on it.
-        self.geography: Geography = build_geography(scenario, self.rng)
+        self.geography: Geography = build_geography(scenario)
         family_rng = self.rng.spawn(1)[0]
         self.regions = catchments(self.geography, scenario.scheme, scenario.schemes)
         self.orgs_by_domain = build_organisations(self, self.geography, self.regions)

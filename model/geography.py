@@ -110,13 +110,15 @@ def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str,
 
 
 # ----------------------------------------------------------------------------- synthetic
-def build_synthetic(scenario: Scenario, rng: np.random.Generator) -> Geography:
+def build_synthetic(scenario: Scenario) -> Geography:
     """A square country with lognormal municipality sizes and Voronoi regions.
 
-    The draws do not depend on the scheme, so every scheme of one seed sees the same
-    country (common random numbers).
+    The country is a setting, not noise: it is drawn from `synthetic.seed` alone, so every
+    scheme, protocol and replication of a scenario is played out on the same country, as it
+    would be on the real one. The run's seed varies the families and what happens to them.
     """
     cfg = scenario.synthetic
+    rng = np.random.default_rng(cfg.seed)
     n = cfg.municipalities
     side_km = float(np.sqrt(cfg.population / cfg.density_per_km2))
     xy = rng.random((n, 2)) * side_km
@@ -255,10 +257,10 @@ def _populate_every_region(
 
 
 # Geography sources a scenario may name. The real Dutch geography registers itself here.
-GEOGRAPHY_SOURCES: dict[str, Callable[[Scenario, np.random.Generator], Geography]] = {
+GEOGRAPHY_SOURCES: dict[str, Callable[[Scenario], Geography]] = {
     "synthetic": build_synthetic,
 }
 
 
-def build_geography(scenario: Scenario, rng: np.random.Generator) -> Geography:
-    return GEOGRAPHY_SOURCES[scenario.geography](scenario, rng)
+def build_geography(scenario: Scenario) -> Geography:
+    return GEOGRAPHY_SOURCES[scenario.geography](scenario)

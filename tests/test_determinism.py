@@ -57,3 +57,13 @@ def test_replication_seeds_are_stable_and_distinct():
     assert s == replication_seeds(42, 5)
     assert len(set(s)) == 5
     assert replication_seeds(42, 3) == s[:3]
+
+
+def test_the_country_is_a_setting_not_noise(tiny):
+    """Every seed plays on the same synthetic country; another synthetic.seed draws another."""
+    a = SocialDomainModel(tiny, seed=1).geography
+    b = SocialDomainModel(tiny, seed=2).geography
+    assert np.array_equal(a.population, b.population)
+    assert np.array_equal(a.patchwork["youth"].member, b.patchwork["youth"].member)
+    c = SocialDomainModel(tiny.replace(**{"synthetic.seed": 5})).geography
+    assert not np.array_equal(a.population, c.population)

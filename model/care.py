@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.special import ndtri
-
 from .config import DomainConfig, FamilyConfig
 
 
@@ -32,19 +30,28 @@ def dropout_probability(fam: FamilyConfig, delay_days: float) -> float:
     return fam.dropout_max_share * (1 - motivation(delay_days, fam.motivation_decay_days))
 
 
-def care_weeks(dom: DomainConfig, severity: int, u: float) -> float:
-    """The u-quantile of the care-length distribution: the same u gives the same family the
-    same (relative) length of care under every scheme."""
-    mean = dom.care_weeks_mean[severity - 1]
-    if mean <= 0 or dom.care_distribution == "deterministic":
+class CareLength:
+    """Length of care in one organisation's domain, from a need's pre-drawn quantile: the same
+    need gets the same (relative) length of care under every scheme."""
+
+    __slots__ = ("means", "kind", "sigma", "shift")
+
+    def __init__(self, dom: DomainConfig) -> None:
+        self.means = dom.care_weeks_mean
+        self.kind = dom.care_distribution
+        s2 = math.log1p(dom.care_weeks_cv**2)
+        self.sigma = math.sqrt(s2)
+        self.shift = -s2 / 2
+        if self.kind == "lognormal" and dom.care_weeks_cv <= 0:
+            self.kind = "deterministic"
+
+    def weeks(self, severity: int, u: float, z: float) -> float:
+        mean = self.means[severity - 1]
+        if self.kind == "lognormal":
+            return mean * math.exp(self.sigma * z + self.shift)
+        if self.kind == "exponential":
+            return -mean * math.log1p(-u)
         return mean
-    if dom.care_distribution == "exponential":
-        return -mean * math.log1p(-u)
-    cv = dom.care_weeks_cv
-    if cv <= 0:
-        return mean
-    s2 = math.log1p(cv * cv)
-    return mean * math.exp(math.sqrt(s2) * float(ndtri(u)) - s2 / 2)
 
 
 def intake_hours(dom: DomainConfig, kind: str) -> float:

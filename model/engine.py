@@ -4,7 +4,7 @@ handovers, care and escalation together.
 Time is event-driven: the work done per simulated day is proportional to what happens
 that day. Families come from a pre-drawn, time-sorted stream (no heap cost); everything
 else (a handover arriving, an intake or care ending, an incident, a recurrence) is one
-entry in a binary heap. Mesa's own event list handled ~34 thousand events/s on these
+entry in a calendar queue (a binary heap for today, a list per later day). Mesa's own event list handled ~34 thousand events/s on these
 machines against ~150 thousand for a plain heapq, hence the heap. `step()` advances one
 day, so the model also runs under Mesa's usual step loop and SolaraViz.
 
@@ -28,7 +28,7 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
-from .care import care_weeks, dropout_probability, intake_hours, success_probability
+from .care import success_probability
 from .config import Scenario
 from .domains import DOMAINS, SHELTER, VT, WIJKTEAM
 from .escalation import Escalation
@@ -53,7 +53,8 @@ from .families import (
     Family,
     FamilyStream,
     Need,
-)
+    draw_luck,
+)  # fmt: skip
 from .geography import Geography, build_geography, catchments
 from .handover import Handovers
 from .organisations import (
@@ -72,12 +73,17 @@ INF = math.inf
 
 @contextmanager
 def paused_gc():
+    """Pause the cyclic garbage collector; on resuming, first move everything allocated
+    meanwhile to the oldest generation (freeze + unfreeze, O(1)), or the next young
+    collection would scan millions of objects at once (1.2 s at national scale)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -116,6 +122,11 @@ class SocialDomainModel(mesa.Model):
         self._shelter_elsewhere = self._nearest_other_shelter()
         self._staff()
 
+        self._dropout_max = self.fam_cfg.dropout_max_share
+        self._decay = self.fam_cfg.motivation_decay_days
+        self._preventive = scenario.escalation.preventive_support
+        self._coord_per_org_week = self.workforce.coordination_hours_per_org_week
+        self._coord_border = self.workforce.coordination_border_factor
         self.handovers = Handovers(self)
         self.escalation = Escalation(self)
         self.stream = FamilyStream(scenario, self.geography.population, family_rng, self.end_day)
@@ -123,6 +134,8 @@ class SocialDomainModel(mesa.Model):
         self._load_chunk()
 
         self._heap: list[tuple[float, int, Callable[[float, Any], None], Any]] = []
+        self._days: dict[int, list[tuple[float, int, Callable[[float, Any], None], Any]]] = {}
+        self._horizon = 0  # the heap holds every event before this day
         self._seq = 0
         self._ids = {"family": 0, "need": 0, "episode": 0, "case": 0}
         self.need_states = [0, 0, 0]  # waiting, in care, done: checked against the log in tests
@@ -151,6 +164,7 @@ class SocialDomainModel(mesa.Model):
             dom = self.dom[org.domain]
             pop = float(geo.population[org.catchment].sum())
             fte = max(dom.fte_per_100k * pop / 1e5, wf.min_fte_per_organisation)
+            org.set_work(dom, self.scenario.escalation.preventive_hours)
             org.form_teams(fte, dom.team_fte, geo.population, geo.xy_km)
             for team in org.teams:
                 n = max(1, round(team.fte))
@@ -184,9 +198,24 @@ class SocialDomainModel(mesa.Model):
 
     # ------------------------------------------------------------------ clock
     def schedule(self, t: float, handler: Callable[[float, Any], None], obj: Any) -> None:
+        """Call handler(t, obj) at time t (ties in the order scheduled).
+
+        A calendar queue: events before the end of the current day go into a small heap,
+        later ones into a list per day, heapified when that day comes. The order is the same
+        as one big heap's, but a pop costs log(events today) rather than log(everything
+        scheduled, months ahead): at national scale that heap held ~400 thousand entries.
+        """
         if t < self.end_day:
             self._seq += 1
-            heapq.heappush(self._heap, (t, self._seq, handler, obj))
+            if t < self._horizon:
+                heapq.heappush(self._heap, (t, self._seq, handler, obj))
+            else:
+                day = int(t)
+                bucket = self._days.get(day)
+                if bucket is None:
+                    self._days[day] = [(t, self._seq, handler, obj)]
+                else:
+                    bucket.append((t, self._seq, handler, obj))
 
     def step(self) -> None:
         """One simulated day."""
@@ -214,10 +243,20 @@ class SocialDomainModel(mesa.Model):
             self._run_until(min(until, self.end_day))
 
     def _run_until(self, until: float) -> None:
-        heap = self._heap
+        heap = self._heap  # events before self._horizon; later ones wait in self._days
+        days = self._days
         pop = heapq.heappop
         n = 0
         while True:
+            if not heap and self._next_arrival >= self._horizon:
+                if self._horizon >= until:
+                    break
+                bucket = days.pop(self._horizon, None)
+                self._horizon += 1
+                if bucket:
+                    heap.extend(bucket)
+                    heapq.heapify(heap)
+                continue
             ta = self._next_arrival
             th = heap[0][0] if heap else INF
             if ta <= th:
@@ -231,6 +270,9 @@ class SocialDomainModel(mesa.Model):
                 self.now = t
                 handler(t, obj)
             n += 1
+            if not n & 4095:
+                self.log.maybe_flush()
+        self.log.maybe_flush()
         self.events_processed += n
         self.now = until
 
@@ -300,8 +342,8 @@ class SocialDomainModel(mesa.Model):
         return Need(self._new_id("need"), fam, domain, severity, t, -1, luck)
 
     def fresh_luck(self) -> tuple[float, ...]:
-        u = self.rng.random(6)
-        return (u[0], u[1], u[2], -math.log1p(-u[3]), u[4], -math.log1p(-u[5]))
+        """Luck for a need that arises during the run (a recurrence, a new report)."""
+        return tuple(draw_luck(self.rng, 1)[0].tolist())
 
     # ------------------------------------------------------------------ signals and queues
     def signal(
@@ -310,26 +352,14 @@ class SocialDomainModel(mesa.Model):
         """Needs come to light: a report to Veilig Thuis or a family at the wijkteam."""
         episode = self._new_id("episode")
         log = self.log
+        watch = self.escalation.watch
         for n in needs:
             n.episode = episode
-            log.record(
-                t,
-                Kind.NEED,
-                fam.id,
-                n.id,
-                episode,
-                -1,
-                -1,
-                -1,
-                fam.municipality,
-                n.domain,
-                0.0,
-                n.severity,
-            )
+            log.need_record(t, Kind.NEED, n, detail=n.severity)
             if n.domain == VT:
                 fam.safety = True
-            self.escalation.watch(t, n, n.e_incident)
-        org = self.serving(VT if via_vt else WIJKTEAM, fam.municipality)
+            watch(t, n, n.e_incident)
+        org = self._serving[VT if via_vt else WIJKTEAM][fam.municipality]
         open_here = fam.open_cases.get(org.oid)
         report = NOT_VT
         if via_vt:
@@ -337,21 +367,8 @@ class SocialDomainModel(mesa.Model):
             fam.known_to_vt = True
         if source is None:
             source = self.stream.source_of(float(self.rng.random()), via_vt)
-        log.record(
-            t,
-            Kind.SIGNAL,
-            fam.id,
-            needs[0].id,
-            episode,
-            -1,
-            org.oid,
-            -1,
-            fam.municipality,
-            org.domain,
-            0.0,
-            source,
-            report,
-        )
+        log.record(t, Kind.SIGNAL, fam.id, needs[0].id, episode, -1, org.oid, -1, fam.municipality,
+                   org.domain, 0.0, source, report)  # fmt: skip
         for existing in open_here or ():
             if existing.phase <= INTAKE:  # not triaged yet: the new needs join it
                 existing.needs.extend(needs)
@@ -364,24 +381,9 @@ class SocialDomainModel(mesa.Model):
         self.handovers.receive(t, case)
 
     def admit(self, t: float, case: Case) -> None:
-        org = case.org
         case.phase = QUEUED
         case.queued_at = t
-        fam = case.family
-        self.log.record(
-            t,
-            Kind.QUEUED,
-            fam.id,
-            case.needs[0].id,
-            case.episode,
-            case.id,
-            org.oid,
-            -1,
-            fam.municipality,
-            org.domain,
-            0.0,
-            case.priority,
-        )
+        self.log.case_record(t, Kind.QUEUED, case, case.needs[0].id, detail=case.priority)
         team = case.team
         p = team.take_free()
         if p is not None:
@@ -393,81 +395,29 @@ class SocialDomainModel(mesa.Model):
     def assign(self, t: float, case: Case, prof) -> None:
         """First contact: a professional takes the case and starts the intake."""
         org = case.org
-        fam = case.family
         case.professional = prof
         case.phase = INTAKE
         log = self.log
         first = case.needs[0]
-        log.record(
-            t,
-            Kind.ASSIGNED,
-            fam.id,
-            first.id,
-            case.episode,
-            case.id,
-            org.oid,
-            prof.pid,
-            fam.municipality,
-            org.domain,
-            t - case.queued_at,
-        )
-        self.handovers.learn(case, prof)
-        if org.domain != VT:  # Veilig Thuis must see the family; others may be too late
+        log.case_record(t, Kind.ASSIGNED, case, first.id, t - case.queued_at)
+        if case.sender is not None:
+            self.handovers.learn(case, prof)
+        if org.domain != VT and self._dropout_max > 0:  # Veilig Thuis must see the family
             oldest = min(n.arose for n in case.needs)
-            if first.u_dropout < dropout_probability(self.fam_cfg, t - oldest):
+            if first.u_dropout < self._dropout_max * (1 - math.exp((oldest - t) / self._decay)):
                 for n in case.needs:
-                    log.record(
-                        t,
-                        Kind.DROPOUT,
-                        fam.id,
-                        n.id,
-                        n.episode,
-                        case.id,
-                        org.oid,
-                        prof.pid,
-                        fam.municipality,
-                        n.domain,
-                    )
+                    log.case_record(t, Kind.DROPOUT, case, n.id)
                     self.close_need(t, n, DROPPED)
                 self.on_close(t, case)
                 return
-        dom = self.dom[org.domain]
-        hours = intake_hours(dom, case.intake_kind)
-        admin = dom.registration_admin_hours if case.intake_kind != "none" else 0.0
+        hours, admin = org.intake_work[case.intake_kind]
         if hours > 0:
-            log.record(
-                t,
-                Kind.INTAKE,
-                fam.id,
-                first.id,
-                case.episode,
-                case.id,
-                org.oid,
-                prof.pid,
-                fam.municipality,
-                org.domain,
-                hours,
-                int(case.intake_kind == "full"),
-                int(case.info_lost),
-            )
+            log.case_record(t, Kind.INTAKE, case, first.id, hours, case.intake_kind == "full",
+                            case.info_lost)  # fmt: skip
         if admin > 0:
-            log.record(
-                t,
-                Kind.ADMIN,
-                fam.id,
-                first.id,
-                case.episode,
-                case.id,
-                org.oid,
-                prof.pid,
-                fam.municipality,
-                org.domain,
-                admin,
-                REGISTRATION,
-            )
-        days = (hours + admin) / dom.care_hours_per_week * 7.0
-        if days > 0:
-            self.schedule(t + days, self.on_intake_done, case)
+            log.case_record(t, Kind.ADMIN, case, first.id, admin, REGISTRATION)
+        if hours + admin > 0:
+            self.schedule(t + (hours + admin) * org.days_per_hour, self.on_intake_done, case)
         else:
             self.on_intake_done(t, case)
 
@@ -476,16 +426,13 @@ class SocialDomainModel(mesa.Model):
         ho = self.handovers
         org = case.org
         fam = case.family
+        preventive = self._preventive and org.domain == WIJKTEAM
         now: dict[int, tuple[Organisation, list[Need]]] = {}
         for need in case.needs:
             if need.state != WAITING:
                 continue
             if ho.handled_here(org, need):
-                if (
-                    org.domain == WIJKTEAM
-                    and need.severity == 1
-                    and self.scenario.escalation.preventive_support
-                ):
+                if preventive and need.severity == 1:
                     need.preventive = True
                 case.own.append(need)
                 continue
@@ -508,137 +455,59 @@ class SocialDomainModel(mesa.Model):
     def start_care(self, t: float, case: Case) -> None:
         org = case.org
         fam = case.family
-        dom = self.dom[org.domain]
-        load = dom.care_hours_per_week
-        prevent_weeks = self.scenario.escalation.preventive_hours / load
-        weeks = max(
-            prevent_weeks if n.preventive else care_weeks(dom, n.severity, n.u_care)
-            for n in case.own
-        )
+        load = org.load
+        length = org.care_length
+        weeks = max(org.preventive_weeks if n.preventive else length.weeks(n.severity, n.u_care, n.z_care)
+                    for n in case.own)  # fmt: skip
         care_hours = load * weeks
-        reporting = care_hours * dom.care_admin_share
-        direct = care_hours - reporting
-        others = [
-            self.orgs[oid] for oid, cases in fam.open_cases.items() if cases and oid != org.oid
-        ]
+        reporting = care_hours * org.cfg.care_admin_share
+        others = [oid for oid, cases in fam.open_cases.items() if cases and oid != org.oid]
         coordination = 0.0
         if others:
-            wf = self.workforce
-            factor = (
-                wf.coordination_border_factor
-                if any(self.handovers.border(org, o) & BORDER_REGION for o in others)
-                else 1.0
-            )
-            coordination = (
-                wf.coordination_hours_per_org_week
-                * len(others)
-                * weeks
-                * factor
-                * self.protocol.coordination_factor
-            )
-        travel = 0.0
-        if dom.visits_per_week > 0:
-            travel = (
-                dom.visits_per_week
-                * weeks
-                * 2
-                * self.distance_km(fam.municipality, case.team.seat)
-                / self.workforce.travel_speed_kmh
-            )
+            border = self.handovers.border
+            orgs = self.orgs
+            crossing = any(border(org, orgs[o]) & BORDER_REGION for o in others)
+            coordination = (self._coord_per_org_week * len(others) * weeks * self.protocol.coordination_factor
+                            * (self._coord_border if crossing else 1.0))  # fmt: skip
+        travel = weeks * self._travel_per_week(case.team, fam.municipality, org.cfg.visits_per_week)
         case.phase = CARE
         log = self.log
-        pid = case.professional.pid
         days = int(round(weeks * 7))
-        share = direct / len(case.own)
+        share = (care_hours - reporting) / len(case.own)
+        states = self.need_states
         for n in case.own:
             n.state = IN_CARE
             n.care_start = t
-            self.need_states[WAITING] -= 1
-            self.need_states[IN_CARE] += 1
-            log.record(
-                t,
-                Kind.CARE_START,
-                fam.id,
-                n.id,
-                n.episode,
-                case.id,
-                org.oid,
-                pid,
-                fam.municipality,
-                org.domain,
-                share,
-                int(n.preventive),
-                days,
-            )
-        first = case.own[0]
+            states[WAITING] -= 1
+            states[IN_CARE] += 1
+            log.case_record(t, Kind.CARE_START, case, n.id, share, int(n.preventive), days)
+        first = case.own[0].id
         if reporting > 0:
-            log.record(
-                t,
-                Kind.ADMIN,
-                fam.id,
-                first.id,
-                case.episode,
-                case.id,
-                org.oid,
-                pid,
-                fam.municipality,
-                org.domain,
-                reporting,
-                REPORTING,
-            )
+            log.case_record(t, Kind.ADMIN, case, first, reporting, REPORTING)
         if coordination > 0:
-            log.record(
-                t,
-                Kind.COORDINATION,
-                fam.id,
-                first.id,
-                case.episode,
-                case.id,
-                org.oid,
-                pid,
-                fam.municipality,
-                org.domain,
-                coordination,
-                len(others),
-            )
+            log.case_record(t, Kind.COORDINATION, case, first, coordination, len(others))
         if travel > 0:
-            log.record(
-                t,
-                Kind.TRAVEL,
-                fam.id,
-                first.id,
-                case.episode,
-                case.id,
-                org.oid,
-                pid,
-                fam.municipality,
-                org.domain,
-                travel,
-            )
-        self.schedule(t + (weeks + (coordination + travel) / load) * 7.0, self.on_care_end, case)
+            log.case_record(t, Kind.TRAVEL, case, first, travel)
+        stay_days = weeks * 7.0 + (coordination + travel) * org.days_per_hour
+        self.schedule(t + stay_days, self.on_care_end, case)
+
+    def _travel_per_week(self, team, municipality: int, visits_per_week: float) -> float:
+        """Travel hours per care week for a home in `municipality`, cached per team."""
+        hours = team.travel_per_week.get(municipality)
+        if hours is None:
+            km = self.distance_km(municipality, team.seat)
+            hours = visits_per_week * 2 * km / self.workforce.travel_speed_kmh
+            team.travel_per_week[municipality] = hours
+        return hours
 
     def on_care_end(self, t: float, case: Case) -> None:
         org = case.org
-        fam = case.family
-        dom = self.dom[org.domain]
-        pid = case.professional.pid
+        dom = org.cfg
+        fam_cfg = self.fam_cfg
         for n in case.own:
-            p = success_probability(dom, self.fam_cfg, n.severity, n.care_start - n.arose)
+            p = success_probability(dom, fam_cfg, n.severity, n.care_start - n.arose)
             outcome = RESOLVED if n.u_success < p else UNRESOLVED
-            self.log.record(
-                t,
-                Kind.CARE_END,
-                fam.id,
-                n.id,
-                n.episode,
-                case.id,
-                org.oid,
-                pid,
-                fam.municipality,
-                org.domain,
-                0.0,
-                int(outcome == RESOLVED),
-            )
+            self.log.case_record(t, Kind.CARE_END, case, n.id, 0.0, int(outcome == RESOLVED))
             self.close_need(t, n, outcome)
         grouped: dict[int, tuple[Organisation, list[Need]]] = {}
         for need, target in case.later:
@@ -652,36 +521,21 @@ class SocialDomainModel(mesa.Model):
         """The professional still owes the handovers' paperwork, then the case closes."""
         if case.extra_hours > 0:
             case.phase = WRAPUP
-            self.schedule(
-                t + case.extra_hours / self.dom[case.org.domain].care_hours_per_week * 7.0,
-                self.on_close,
-                case,
-            )
+            self.schedule(t + case.extra_hours * case.org.days_per_hour, self.on_close, case)
         else:
             self.on_close(t, case)
 
     def on_close(self, t: float, case: Case) -> None:
         org = case.org
-        fam = case.family
         prof = case.professional
         case.phase = CLOSED
-        self.log.record(
-            t,
-            Kind.CLOSED,
-            fam.id,
-            case.needs[0].id,
-            case.episode,
-            case.id,
-            org.oid,
-            prof.pid,
-            fam.municipality,
-            org.domain,
-        )
-        cases = fam.open_cases.get(org.oid)
+        self.log.case_record(t, Kind.CLOSED, case, case.needs[0].id)
+        open_cases = case.family.open_cases
+        cases = open_cases.get(org.oid)
         if cases is not None:
             cases.remove(case)
             if not cases:
-                del fam.open_cases[org.oid]
+                del open_cases[org.oid]
         team = case.team
         team.release(prof)
         nxt = team.next_case()

@@ -20,16 +20,41 @@ if TYPE_CHECKING:
 
 
 class Escalation:
+    # Incidents further ahead than this are armed only if the need is still waiting by then.
+    # Most needs reach care within weeks, so most far-off incidents never happen; keeping
+    # them out of the event heap keeps it small. Timing stays exact: an incident at time T
+    # is always handled at T.
+    ARM_AFTER_DAYS = 60.0
+
     def __init__(self, model: SocialDomainModel) -> None:
         self.model = model
         self.cfg = model.scenario.escalation
         self.rate_per_day = [r / 365.0 for r in self.cfg.incident_rate_while_waiting_per_year]
+        self._pending: dict[int, list[tuple[float, Need]]] = {}  # day -> incidents to arm then
 
     def watch(self, t: float, need: Need, unit_exponential: float) -> None:
         """Schedule the next incident of a waiting need; it is ignored if care has begun by then."""
         rate = self.rate_per_day[need.severity - 1]
-        if rate > 0:
-            self.model.schedule(t + unit_exponential / rate, self.on_incident, need)
+        if rate <= 0:
+            return
+        m = self.model
+        when = t + unit_exponential / rate
+        if when >= m.end_day:
+            return
+        if when - t <= self.ARM_AFTER_DAYS:
+            m.schedule(when, self.on_incident, need)
+            return
+        day = int(t + self.ARM_AFTER_DAYS)
+        bucket = self._pending.get(day)
+        if bucket is None:
+            bucket = self._pending[day] = []
+            m.schedule(float(day), self._arm, day)
+        bucket.append((when, need))
+
+    def _arm(self, t: float, day: int) -> None:
+        for when, need in self._pending.pop(day):
+            if need.state == WAITING:
+                self.model.schedule(when, self.on_incident, need)
 
     def on_incident(self, t: float, need: Need) -> None:
         if need.state != WAITING:
@@ -38,21 +63,7 @@ class Escalation:
         fam = need.family
         if need.severity < 3:
             need.severity += 1
-            m.log.record(
-                t,
-                Kind.ESCALATION,
-                fam.id,
-                need.id,
-                need.episode,
-                -1,
-                -1,
-                -1,
-                fam.municipality,
-                need.domain,
-                0.0,
-                need.severity,
-                1,
-            )
+            m.log.need_record(t, Kind.ESCALATION, need, detail=need.severity, aux=1)
         if fam.safety:
             report = m.new_need(t, fam, VT, need.severity, m.fresh_luck())
             m.signal(t, fam, [report], via_vt=True)
@@ -78,21 +89,7 @@ class Escalation:
         fam = old.family
         severity = old.severity if old.outcome == RESOLVED else min(3, old.severity + 1)
         need = m.new_need(t, fam, old.domain, severity, m.fresh_luck())
-        if severity > old.severity:
-            m.log.record(
-                t,
-                Kind.ESCALATION,
-                fam.id,
-                need.id,
-                need.episode,
-                -1,
-                -1,
-                -1,
-                fam.municipality,
-                need.domain,
-                0.0,
-                severity,
-                2,
-            )
         via_vt = old.domain == VT and m.rng.random() < m.scenario.families.vt_entry_share
         m.signal(t, fam, [need], via_vt=via_vt)
+        if severity > old.severity:
+            m.log.need_record(t, Kind.ESCALATION, need, detail=severity, aux=2)

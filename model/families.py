@@ -49,6 +49,7 @@ class Need:
         "state",
         "outcome",
         "u_care",
+        "z_care",
         "u_success",
         "u_dropout",
         "e_incident",
@@ -66,7 +67,7 @@ class Need:
         severity: int,
         arose: float,
         episode: int,
-        luck: tuple[float, float, float, float, float, float],
+        luck: tuple[float, ...],
     ) -> None:
         self.id = id
         self.family = family
@@ -76,9 +77,8 @@ class Need:
         self.episode = episode
         self.state = WAITING
         self.outcome = OPEN
-        self.u_care, self.u_success, self.u_dropout, self.e_incident, self.u_recur, self.e_recur = (
-            luck
-        )
+        (self.u_care, self.z_care, self.u_success, self.u_dropout, self.e_incident, self.u_recur,
+         self.e_recur) = luck  # fmt: skip
         self.care_start = -1.0
         self.preventive = False
 
@@ -136,7 +136,23 @@ class ArrivalChunk:
     need_start: np.ndarray  # family i has needs need_start[i]:need_start[i + 1]
     need_domain: np.ndarray
     need_severity: np.ndarray
-    luck: np.ndarray  # (needs, 6): u_care, u_success, u_dropout, e_incident, u_recur, e_recur
+    luck: np.ndarray  # (needs, 7): see draw_luck
+
+
+def draw_luck(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each need's own luck, drawn once: (u_care, z_care, u_success, u_dropout, e_incident,
+    u_recur, e_recur). z_care is the standard normal quantile of u_care (for lognormal care
+    lengths, computed here in bulk), e_* are unit exponentials."""
+    u = rng.random((n, 6))
+    luck = np.empty((n, 7))
+    luck[:, 0] = u[:, 0]
+    luck[:, 1] = ndtri(u[:, 0])
+    luck[:, 2] = u[:, 1]
+    luck[:, 3] = u[:, 2]
+    luck[:, 4] = -np.log1p(-u[:, 3])
+    luck[:, 5] = u[:, 4]
+    luck[:, 6] = -np.log1p(-u[:, 5])
+    return luck
 
 
 def need_pattern_probabilities(
@@ -218,9 +234,7 @@ class FamilyStream:
         u_sev = rng.random(len(need_domain))
         cdf = self.severity_cdf[need_domain]
         need_severity = 1 + (u_sev[:, None] > cdf[:, :-1]).sum(axis=1)
-        luck = rng.random((len(need_domain), 6))
-        luck[:, 3] = -np.log1p(-luck[:, 3])  # unit exponentials for incident timing
-        luck[:, 5] = -np.log1p(-luck[:, 5])  # and for recurrence timing
+        luck = draw_luck(rng, len(need_domain))
         return ArrivalChunk(
             time,
             municipality,

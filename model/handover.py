@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .domains import SHELTER, VT, WIJKTEAM, YOUTH
 from .events import BORDER_PROVINCE, BORDER_REGION, PLACED_ELSEWHERE, RETYPING, Kind
-from .organisations import Case
+from .organisations import INTAKE, Case
 
 if TYPE_CHECKING:
     from .engine import SocialDomainModel
@@ -120,26 +120,12 @@ class Handovers:
         """Hand needs from a sender's case to another organisation."""
         m = self.model
         fam = sender.family
+        log = m.log
         for other in fam.open_cases.get(receiver.oid, ()):
-            if (
-                other.phase <= 2 and other.sender is not None
-            ):  # still on its way or waiting: travel together
+            if other.phase <= INTAKE:  # on its way, waiting or in intake there: the needs join it
                 other.needs.extend(needs)
                 other.priority = max(other.priority, max(n.severity for n in needs))
-                m.log.record(
-                    t,
-                    Kind.HANDOVER_SENT,
-                    fam.id,
-                    needs[0].id,
-                    sender.episode,
-                    other.id,
-                    sender.org.oid,
-                    sender.professional.pid,
-                    fam.municipality,
-                    sender.org.domain,
-                    0.0,
-                    receiver.oid,
-                )
+                self._log_sent(t, sender, needs[0].id, other.id, 0.0, receiver.oid)
                 return
         proto = self.protocol
         cfg = self.cfg
@@ -162,83 +148,27 @@ class Handovers:
         intake = "full" if info_lost else proto.receiver_intake
         if receiver.oid != m.serving(receiver.domain, fam.municipality).oid:
             flags |= PLACED_ELSEWHERE
-        case = Case(
-            m.next_case_id(),
-            fam,
-            receiver,
-            list(needs),
-            sender.episode,
-            intake,
-            sender=sender,
-            info_lost=info_lost,
-            border=flags,
-        )
+        case = Case(m.next_case_id(), fam, receiver, list(needs), sender.episode, intake,
+                    sender=sender, info_lost=info_lost, border=flags)  # fmt: skip
         fam.open_cases.setdefault(receiver.oid, []).append(case)
-        sp = sender.professional.pid
-        log = m.log
-        log.record(
-            t,
-            Kind.HANDOVER_SENT,
-            fam.id,
-            needs[0].id,
-            sender.episode,
-            case.id,
-            sender.org.oid,
-            sp,
-            fam.municipality,
-            sender.org.domain,
-            latency,
-            receiver.oid,
-        )
+        need_id = needs[0].id
+        self._log_sent(t, sender, need_id, case.id, latency, receiver.oid)
         if proto.sender_admin_hours > 0:
-            log.record(
-                t,
-                Kind.ADMIN,
-                fam.id,
-                needs[0].id,
-                sender.episode,
-                sender.id,
-                sender.org.oid,
-                sp,
-                fam.municipality,
-                sender.org.domain,
-                proto.sender_admin_hours,
-                RETYPING,
-            )
+            log.case_record(t, Kind.ADMIN, sender, need_id, proto.sender_admin_hours, RETYPING)
         if proto.joint_contact_hours > 0:
-            log.record(
-                t,
-                Kind.COORDINATION,
-                fam.id,
-                needs[0].id,
-                sender.episode,
-                sender.id,
-                sender.org.oid,
-                sp,
-                fam.municipality,
-                sender.org.domain,
-                proto.joint_contact_hours,
-                1,
-            )
+            log.case_record(t, Kind.COORDINATION, sender, need_id, proto.joint_contact_hours, 1)
         sender.extra_hours += proto.sender_admin_hours + proto.joint_contact_hours
         m.schedule(t + latency, m.on_handover_arrives, case)
 
+    def _log_sent(self, t: float, sender: Case, need: int, receiving_case: int, latency: float,
+                  receiver: int) -> None:  # fmt: skip
+        """`handover_sent` is the sender's record (org, professional) of the receiving case."""
+        fam = sender.family
+        self.model.log.record(t, Kind.HANDOVER_SENT, fam.id, need, sender.episode, receiving_case,
+                              sender.org.oid, sender.professional.pid, fam.municipality,
+                              sender.org.domain, latency, receiver)  # fmt: skip
+
     def receive(self, t: float, case: Case) -> None:
-        m = self.model
-        fam = case.family
-        m.log.record(
-            t,
-            Kind.HANDOVER_RECEIVED,
-            fam.id,
-            case.needs[0].id,
-            case.episode,
-            case.id,
-            case.org.oid,
-            -1,
-            fam.municipality,
-            case.org.domain,
-            0.0,
-            case.sender.org.oid,
-            case.border,
-        )
-        m.admit(t, case)
+        self.model.log.case_record(t, Kind.HANDOVER_RECEIVED, case, case.needs[0].id, 0.0,
+                                   case.sender.org.oid, case.border)  # fmt: skip
+        self.model.admit(t, case)

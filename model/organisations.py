@@ -111,7 +111,8 @@ class Team:
     town be helped by a free professional a province away.
     """
 
-    __slots__ = ("org", "index", "municipalities", "seat", "fte", "professionals", "free", "queues")
+    __slots__ = ("org", "index", "municipalities", "seat", "fte", "professionals", "free", "queues",
+                 "travel_per_week")  # fmt: skip
 
     def __init__(
         self, org: Organisation, index: int, municipalities: np.ndarray, seat: int, fte: float
@@ -124,6 +125,7 @@ class Team:
         self.professionals: list[Professional] = []
         self.free: deque[Professional] = deque()  # one entry per free slot
         self.queues: tuple[deque[Case], ...] = (deque(), deque(), deque())  # mild, moderate, severe
+        self.travel_per_week: dict[int, float] = {}  # municipality -> travel hours per care week
 
     def staff(
         self, weekly_hours_per_fte: float, load_hours: float, spanner: np.ndarray, next_pid: int
@@ -203,6 +205,22 @@ class Organisation(mesa.Agent):
         self.teams: list[Team] = []
         self.team_of: dict[int, Team] = {}
         self.fte = 0.0
+        self.cfg = None  # the domain's DomainConfig, set by set_work
+
+    def set_work(self, dom, preventive_hours: float) -> None:
+        """What serving a case here takes, worked out once rather than per case."""
+        from .care import CareLength
+
+        self.cfg = dom
+        self.load = dom.care_hours_per_week  # hours/week a case reserves
+        self.days_per_hour = 7.0 / self.load  # days a case stays per hour of work on it
+        self.intake_work = {  # kind -> (intake hours, registration hours)
+            "full": (dom.intake_hours, dom.registration_admin_hours),
+            "short": (dom.short_intake_hours, dom.registration_admin_hours),
+            "none": (0.0, 0.0),
+        }
+        self.care_length = CareLength(dom)
+        self.preventive_weeks = preventive_hours / self.load
 
     def team_for(self, municipality: int) -> Team:
         """The team serving a municipality; a placement from outside the catchment (a shelter

@@ -141,11 +141,46 @@ class SchemeOptions(Strict):
         source="DESIGN.md: one organisation per domain per province (or nationally)",
         doc="the catchment of the centralised scheme",
     )
-    aligned_to: Literal["youth", "vt", "shelter"] = P(
+    aligned_to: Literal["youth", "vt", "shelter", "ggd"] = P(
         "vt",
         unit="-",
         source="assumption: the 25 Veilig Thuis regions as the common set",
-        doc="whose regions every domain shares in the aligned scheme",
+        doc="whose regions every domain shares in the aligned scheme; 'ggd': the 25 GGD regions (real maps only)",
+    )
+
+
+class MapConfig(Strict):
+    """The real map (geography 'nl-2023', or 'csv' for a file of one's own) and the rule for
+    the shelter regions that no public source lists. Relative paths are read from the
+    scenario file's folder."""
+
+    csv: str = P(
+        "",
+        unit="path",
+        source="-",
+        doc="with geography = 'csv': a municipalities file with the columns of model/data/nl_regions/gemeenten_2023.csv",
+    )
+    shelter_regions_csv: str = P(
+        "",
+        unit="path",
+        source="-",
+        doc="shelter regions of one's own (columns gm_code, sh_code, sh_naam), replacing the rule",
+    )
+    shelter_regions: int = P(
+        43,
+        unit="count",
+        source="VNG: 43 centrumgemeenten for maatschappelijke opvang and beschermd wonen",
+        ge=1,
+        le=5000,
+        doc="rule: regions built around the largest municipalities, inside provinces (model/nl_regions.py)",
+    )
+    shelter_centre_spacing_km: float = P(
+        12.0,
+        unit="km",
+        source="assumption: below the distance between neighbouring centrumgemeenten (Arnhem-Ede 14 km, Arnhem-Nijmegen 16 km)",
+        ge=0,
+        le=1000,
+        doc="rule: a municipality this close to a centre already chosen is passed over as a centre",
     )
 
 
@@ -865,6 +900,14 @@ class Scenario(Strict):
     geography: str = P(
         "synthetic", unit="-", source="-", doc="'synthetic' or a registered real geography"
     )
+    population_scale: float = P(
+        1.0,
+        unit="share",
+        source="-",
+        gt=0,
+        le=1,
+        doc="simulate this share of every municipality's population (families and staff): a quick, rougher look at a large map",
+    )
     scheme: Literal["patchwork", "centralised", "decentralised", "aligned"] = P(
         "patchwork",
         unit="-",
@@ -875,6 +918,7 @@ class Scenario(Strict):
         "referral", unit="-", source="DESIGN.md", doc="how a case moves between organisations"
     )
     synthetic: SyntheticGeography = Field(default_factory=SyntheticGeography)
+    map: MapConfig = Field(default_factory=MapConfig)
     schemes: SchemeOptions = Field(default_factory=SchemeOptions)
     protocols: Protocols = Field(default_factory=lambda: Protocols())
     domains: Domains = Field(default_factory=lambda: Domains())
@@ -885,11 +929,17 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _known_geography(self) -> Scenario:
-        from .geography import GEOGRAPHY_SOURCES
+        from .geography import geography_sources
 
-        if self.geography not in GEOGRAPHY_SOURCES:
-            allowed = ", ".join(sorted(GEOGRAPHY_SOURCES))
+        if self.geography not in geography_sources():
+            allowed = ", ".join(sorted(geography_sources()))
             raise ValueError(f"unknown geography {self.geography!r}; allowed: {allowed}")
+        if self.geography == "csv" and not self.map.csv:
+            raise ValueError("geography 'csv' needs map.csv, the file of municipalities")
+        if self.map.csv and self.geography != "csv":
+            raise ValueError("map.csv is only read with geography = 'csv'")
+        if self.map.shelter_regions_csv and self.geography == "synthetic":
+            raise ValueError("map.shelter_regions_csv is only read with a real geography")
         return self
 
     @property
@@ -932,12 +982,28 @@ def scenario_from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scena
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read and validate a scenario file; any problem becomes a one-line ScenarioError."""
+    """Read and validate a scenario file; any problem becomes a one-line ScenarioError.
+
+    File paths in the scenario (map.csv, map.shelter_regions_csv) are read from the
+    scenario file's folder; paths given as overrides, from the working directory."""
     raw = read_toml(path)
     raw.setdefault("name", Path(path).stem)
+    _resolve_paths(raw, Path(path).parent)
     if overrides:
         raw = apply_overrides(raw, overrides)
     return scenario_from_dict(raw, str(path))
+
+
+PATH_FIELDS: tuple[tuple[str, str], ...] = (("map", "csv"), ("map", "shelter_regions_csv"))
+
+
+def _resolve_paths(raw: dict[str, Any], base: Path) -> None:
+    for section, key in PATH_FIELDS:
+        table = raw.get(section)
+        if isinstance(table, dict) and isinstance(table.get(key), str) and table[key]:
+            p = Path(table[key])
+            if not p.is_absolute():
+                table[key] = str(base / p)
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

@@ -10,11 +10,12 @@ the same for both.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .config import ScenarioError
 from .domains import DOMAINS
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Geography:
     patchwork: dict[str, RegionSet]  # today's regions, for every domain but the wijkteam
     label: str = "synthetic"
     notes: tuple[str, ...] = field(default=())  # assumptions a manifest must show
+    alternatives: dict[str, RegionSet] = field(default_factory=dict)  # e.g. GGD, to align to
 
     @property
     def n(self) -> int:
@@ -103,7 +105,14 @@ def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str,
     elif scheme == "decentralised":
         wider = {d: local for d in geo.patchwork}
     elif scheme == "aligned":
-        wider = {d: geo.patchwork[options.aligned_to] for d in geo.patchwork}
+        common = geo.patchwork.get(options.aligned_to) or geo.alternatives.get(options.aligned_to)
+        if common is None:
+            allowed = ", ".join([*geo.patchwork, *geo.alternatives])
+            raise ScenarioError(
+                f"schemes.aligned_to: the {geo.label} geography has no {options.aligned_to!r} "
+                f"regions (allowed: {allowed})"
+            )
+        wider = {d: common for d in geo.patchwork}
     else:
         raise ValueError(f"unknown scheme {scheme!r}")
     return {"wijkteam": local, **wider}
@@ -256,11 +265,28 @@ def _populate_every_region(
     return member
 
 
-# Geography sources a scenario may name. The real Dutch geography registers itself here.
+# Geography sources a scenario may name; the real maps (nl_regions.py) register themselves.
 GEOGRAPHY_SOURCES: dict[str, Callable[[Scenario], Geography]] = {
     "synthetic": build_synthetic,
 }
 
 
-def build_geography(scenario: Scenario) -> Geography:
-    return GEOGRAPHY_SOURCES[scenario.geography](scenario)
+def geography_sources() -> dict[str, Callable[[Scenario], Geography]]:
+    from . import nl_regions  # noqa: F401  (registers the real maps)
+
+    return GEOGRAPHY_SOURCES
+
+
+def build_geography(scenario: Scenario, scaled: bool = True) -> Geography:
+    """The country a scenario plays on; with `scaled`, at its `population_scale` (what the
+    model simulates) rather than the real population (what `sdsim regions` shows)."""
+    geo = geography_sources()[scenario.geography](scenario)
+    scale = scenario.population_scale
+    if not scaled or scale == 1.0:
+        return geo
+    note = (
+        f"population_scale = {scale:g}: every municipality has {scale:g} of its population, "
+        "so families and staff are scaled alike; regions, teams' catchments and the staffing "
+        "floor (min_fte_per_organisation) are not, which favours small organisations"
+    )
+    return replace(geo, population=geo.population * scale, notes=(*geo.notes, note))

@@ -87,6 +87,25 @@ def national_region(geo: Geography) -> RegionSet:
     return RegionSet(("NL",), ("national",), np.zeros(geo.n, dtype=np.int64))
 
 
+def seats(geo: Geography, rs: RegionSet) -> np.ndarray:
+    """Each region's seat: its most populous municipality (where its organisation sits)."""
+    out = np.empty(len(rs), dtype=np.int64)
+    for r in range(len(rs)):
+        members = rs.municipalities_of(r)
+        out[r] = members[np.argmax(geo.population[members])]
+    return out
+
+
+def nearest_other_region(geo: Geography, rs: RegionSet) -> np.ndarray:
+    """Per municipality, the region whose seat is nearest outside its own region (a shelter
+    elsewhere, for safety); its own region when there is no other."""
+    at = geo.xy_km[seats(geo, rs)]
+    d = ((geo.xy_km[:, None, :] - at[None, :, :]) ** 2).sum(axis=2)
+    if len(rs) > 1:
+        d[np.arange(geo.n), rs.member] = np.inf
+    return d.argmin(axis=1)
+
+
 def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str, RegionSet]:
     """Which region serves each municipality, per domain, under a scheme.
 

@@ -54,7 +54,7 @@ from .families import (
     FamilyStream,
     Need,
 )
-from .geography import Geography, build_geography, catchments
+from .geography import Geography, build_geography, catchments, nearest_other_region
 from .handover import Handovers
 from .organisations import (
     CARE,
@@ -160,16 +160,7 @@ class SocialDomainModel(mesa.Model):
     def _nearest_other_shelter(self) -> list[Organisation]:
         """For safety, a shelter outside one's own region: the nearest other one."""
         orgs = self.orgs_by_domain[SHELTER]
-        xy = self.geography.xy_km
-        seats = xy[[o.seat for o in orgs]]
-        own = self.regions["shelter"].member
-        out = []
-        for m in range(self.geography.n):
-            d = ((seats - xy[m]) ** 2).sum(axis=1)
-            if len(orgs) > 1:
-                d[own[m]] = np.inf
-            out.append(orgs[int(np.argmin(d))])
-        return out
+        return [orgs[r] for r in nearest_other_region(self.geography, self.regions["shelter"])]
 
     def serving(self, domain: int, municipality: int) -> Organisation:
         return self._serving[domain][municipality]

@@ -1,4 +1,4 @@
-"""The command line: `sdsim run`, `sdsim compare`, `sdsim params`.
+"""The command line: `sdsim run`, `sdsim compare`, `sdsim regions`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -171,6 +171,98 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_regions(args: argparse.Namespace) -> int:
+    import difflib
+    import json
+
+    from .config import scenario_from_dict
+    from .geography import build_geography, catchments, overview, serving
+
+    if args.scenario:
+        scenario = _load(args.scenario, args)
+    else:
+        scenario = scenario_from_dict(
+            {"geography": args.geography, **_nested(parse_set(args.set))}, "--set"
+        )
+    if args.scheme:
+        scenario = scenario.replace(scheme=args.scheme)
+    geo = build_geography(scenario, scaled=False)
+    regions = catchments(geo, scenario.scheme, scenario.schemes)
+    if args.municipality is None:
+        report = {"scheme": scenario.scheme, **overview(geo, regions)}
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+            return 0
+        print(
+            f"{report['geography']}, {scenario.scheme} scheme: {report['municipalities']} "
+            f"municipalities, {report['inhabitants']:,} inhabitants, {report['provinces']} provinces"
+        )
+        for domain, n in report["regions"].items():
+            print(f"  {domain:10s} {n:4d} regions")
+        for name, n in report["other_region_sets"].items():
+            print(f"  {name:10s} {n:4d} regions (not a domain; schemes.aligned_to may use them)")
+        _print_notes(report["notes"])
+        return 0
+    try:
+        i = geo.index_of(args.municipality)
+    except KeyError:
+        close = difflib.get_close_matches(args.municipality, geo.names, n=3, cutoff=0.6)
+        hint = (
+            f"; did you mean {', '.join(close)}?"
+            if close
+            else " (a code such as GM0244, or a name)"
+        )
+        raise ScenarioError(
+            f"--municipality: no municipality {args.municipality!r} in {geo.label}{hint}"
+        ) from None
+    report = {"scheme": scenario.scheme, **serving(geo, regions, i)}
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    m = report["municipality"]
+    print(
+        f"{m['name']} ({m['code']}), {m['province']}, {m['inhabitants']:,} inhabitants: "
+        f"who serves it on {report['geography']} under the {scenario.scheme} scheme"
+    )
+    print(
+        f"  {'domain':10s} {'region':8s} {'name':36s} {'municip.':>8s} {'inhabitants':>12s}  seat"
+    )
+
+    def line(label: str, r: dict) -> None:
+        seat = r["seat"] + (
+            f" ({r['seat_province']})" if r["seat_province"] != m["province"] else ""
+        )
+        print(
+            f"  {label:10s} {r['code']:8s} {r['name'][:36]:36s} {r['municipalities']:8d} "
+            f"{r['inhabitants']:12,d}  {seat}"
+        )
+
+    for domain, r in report["regions"].items():
+        line(domain, r)
+    for name, r in report["other_region_sets"].items():
+        line(f"({name})", r)
+    if report["shelter_elsewhere"]:
+        line("shelter*", report["shelter_elsewhere"])
+        print(
+            "  * a placement outside the home region, for safety "
+            "(domains.shelter.placement_outside_region_share)"
+        )
+    _print_notes(report["notes"])
+    return 0
+
+
+def _nested(flat: dict) -> dict:
+    """{'map.csv': x} -> {'map': {'csv': x}}."""
+    from .config import apply_overrides
+
+    return apply_overrides({}, flat)
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(f"note: {note}")
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from .paramdoc import render
 
@@ -250,6 +342,31 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", help="results folder (default: results/comparison/)")
     common(cmp_)
     cmp_.set_defaults(func=cmd_compare)
+
+    reg = sub.add_parser(
+        "regions",
+        help="which region serves a municipality in each domain; or how many regions there are",
+    )
+    reg.add_argument(
+        "--geography",
+        default="nl-2023",
+        help="nl-2023 (default), synthetic, or csv with --set map.csv=FILE",
+    )
+    reg.add_argument("--scenario", help="use this scenario's map (geography, map.*, scheme)")
+    reg.add_argument(
+        "--scheme",
+        choices=("patchwork", "centralised", "decentralised", "aligned"),
+        help="the regions under this scheme (default: patchwork, or the scenario's)",
+    )
+    reg.add_argument("--municipality", metavar="CODE_OR_NAME", help="e.g. GM0244 or Hattem")
+    reg.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    reg.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="change a parameter, e.g. --set schemes.aligned_to=ggd (repeatable)",
+    )
+    reg.set_defaults(func=cmd_regions)
 
     prm = sub.add_parser(
         "params", help="print every parameter with its default, unit and source (markdown)"

@@ -309,3 +309,52 @@ def build_geography(scenario: Scenario, scaled: bool = True) -> Geography:
         "floor (min_fte_per_organisation) are not, which favours small organisations"
     )
     return replace(geo, population=geo.population * scale, notes=(*geo.notes, note))
+
+
+# ----------------------------------------------------------------------------- reports
+def overview(geo: Geography, regions: dict[str, RegionSet]) -> dict:
+    """How many municipalities and regions per domain (`sdsim regions`)."""
+    return {
+        "geography": geo.label,
+        "municipalities": geo.n,
+        "inhabitants": int(round(geo.population.sum())),
+        "provinces": len(geo.province_names),
+        "regions": {domain: len(rs) for domain, rs in regions.items()},
+        "other_region_sets": {name: len(rs) for name, rs in geo.alternatives.items()},
+        "notes": list(geo.notes),
+    }
+
+
+def serving(geo: Geography, regions: dict[str, RegionSet], i: int) -> dict:
+    """Which region serves municipality i in each domain, and where its shelter elsewhere is."""
+
+    def region(rs: RegionSet, r: int) -> dict:
+        members = rs.municipalities_of(r)
+        seat = int(seats(geo, rs)[r])
+        return {
+            "code": rs.codes[r],
+            "name": rs.names[r],
+            "municipalities": len(members),
+            "inhabitants": int(round(geo.population[members].sum())),
+            "seat": geo.names[seat],
+            "seat_province": geo.province_names[geo.province[seat]],
+        }
+
+    shelter = regions.get("shelter")
+    return {
+        "geography": geo.label,
+        "municipality": {
+            "code": geo.codes[i],
+            "name": geo.names[i],
+            "province": geo.province_names[geo.province[i]],
+            "inhabitants": int(round(geo.population[i])),
+        },
+        "regions": {d: region(rs, int(rs.member[i])) for d, rs in regions.items()},
+        "other_region_sets": {
+            name: region(rs, int(rs.member[i])) for name, rs in geo.alternatives.items()
+        },
+        "shelter_elsewhere": region(shelter, int(nearest_other_region(geo, shelter)[i]))
+        if shelter is not None
+        else None,
+        "notes": list(geo.notes),
+    }

@@ -290,9 +290,35 @@ class SocialDomainModel(mesa.Model):
         self.need_states[WAITING] += 1
         return Need(self._new_id("need"), fam, domain, severity, t, -1, luck)
 
-    def fresh_luck(self) -> tuple[float, ...]:
-        u = self.rng.random(6)
+    def fresh_luck(self, rng: np.random.Generator | None = None) -> tuple[float, ...]:
+        u = (self.rng if rng is None else rng).random(6)
         return (u[0], u[1], u[2], -math.log1p(-u[3]), u[4], -math.log1p(-u[5]))
+
+    def add_scripted_family(
+        self,
+        municipality: int,
+        adults: int,
+        children: int,
+        u_place: float,
+        signals: list[tuple[float, bool, int, list[tuple[int, int, tuple[float, ...]]]]],
+    ) -> Family:
+        """A scripted family (a case study, `sdsim journey`) joins this run.
+
+        Each signal is (time, via Veilig Thuis, source code, [(domain, severity, luck)]).
+        The caller draws the luck from a generator of its own, so the family stream, and with
+        it every other family and its luck, is the same as without it; what then happens to
+        the family draws from `model.rng`, like everything else in the world around it.
+        """
+        first = min(s[0] for s in signals)
+        fam = Family(self._new_id("family"), municipality, adults, children, first, 1.0, u_place)
+        for t, via_vt, source, needs in signals:
+            self.schedule(t, self._scripted_signal, (fam, via_vt, source, needs))
+        return fam
+
+    def _scripted_signal(self, t: float, payload) -> None:
+        fam, via_vt, source, needs = payload
+        found = [self.new_need(t, fam, domain, severity, luck) for domain, severity, luck in needs]
+        self.signal(t, fam, found, via_vt, source)
 
     # ------------------------------------------------------------------ signals and queues
     def signal(

@@ -870,6 +870,98 @@ class WorkforceConfig(Strict):
     )
 
 
+# ----------------------------------------------------------------------------- journey
+class ScriptedNeed(Strict):
+    domain: Literal["wijkteam", "youth", "vt", "shelter"] = P(
+        "youth", unit="-", source="-", doc="the domain of the need"
+    )
+    severity: int = P(2, unit="1-3", source="-", ge=1, le=3, doc="mild, moderate or severe")
+    who: str = P("", unit="-", source="-", doc="whose need, for tables and figures")
+
+
+class ScriptedSignal(Strict):
+    day: float = P(
+        0.0, unit="days", source="-", ge=0, le=36500, doc="after the journey's start_day"
+    )
+    entry: Literal["wijkteam", "vt"] = P(
+        "wijkteam",
+        unit="-",
+        source="-",
+        doc="a family at the wijkteam, or a report to Veilig Thuis",
+    )
+    source: str = P("family", unit="-", source="-", doc="who gives the signal (events.SOURCES)")
+    needs: list[ScriptedNeed] = P(
+        [], unit="-", source="-", min_length=1, doc="the needs that come to light"
+    )
+
+    @model_validator(mode="after")
+    def _known_source(self) -> ScriptedSignal:
+        from .events import SOURCES
+
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown source {self.source!r} (allowed: {', '.join(SOURCES)})")
+        return self
+
+
+class JourneyConfig(Strict):
+    """A scripted family followed through every scheme and protocol (`sdsim journey`), in a
+    world replicated around it; `sdsim run` and `sdsim compare` leave it out."""
+
+    municipality: str = P("", unit="-", source="-", doc="where the family lives: code or name")
+    start_day: float = P(
+        60.0,
+        unit="days",
+        source="-",
+        ge=0,
+        le=36500,
+        doc="after the warm-up: when the journey starts (its signals' day 0)",
+    )
+    adults: int = P(1, unit="count", source="-", ge=1, le=2, doc="adults in the family")
+    children: int = P(2, unit="count", source="-", ge=0, le=20, doc="children in the family")
+    shelter_outside_region: bool = P(
+        True,
+        unit="-",
+        source="-",
+        doc="a shelter need is placed outside the home region (whenever the scenario places any there)",
+    )
+    seed: int = P(
+        0,
+        unit="-",
+        source="-",
+        ge=0,
+        le=2**63 - 1,
+        doc="the family's own luck (care length, success, dropout, incidents): the same in every scheme and replication",
+    )
+    signals: list[ScriptedSignal] = P(
+        [],
+        unit="-",
+        source="-",
+        doc="how the family's needs come to light (see scenarios/pieter.toml)",
+    )
+    schemes: list[Literal["patchwork", "centralised", "decentralised", "aligned"]] = P(
+        ["patchwork", "centralised", "decentralised", "aligned"],
+        unit="-",
+        source="-",
+        min_length=1,
+        doc="the schemes to follow the family through",
+    )
+    protocols: list[Literal["referral", "warm", "integrated"]] = P(
+        ["referral", "warm", "integrated"],
+        unit="-",
+        source="-",
+        min_length=1,
+        doc="the protocols to follow the family through",
+    )
+    replications: int = P(
+        3,
+        unit="count",
+        source="-",
+        ge=1,
+        le=1000,
+        doc="worlds (seeds) around the family per scheme and protocol",
+    )
+
+
 # ----------------------------------------------------------------------------- scenario
 class Scenario(Strict):
     """A complete, validated scenario: the one object every other module reads parameters from."""
@@ -919,6 +1011,7 @@ class Scenario(Strict):
     )
     synthetic: SyntheticGeography = Field(default_factory=SyntheticGeography)
     map: MapConfig = Field(default_factory=MapConfig)
+    journey: JourneyConfig = Field(default_factory=JourneyConfig)
     schemes: SchemeOptions = Field(default_factory=SchemeOptions)
     protocols: Protocols = Field(default_factory=lambda: Protocols())
     domains: Domains = Field(default_factory=lambda: Domains())

@@ -1,4 +1,5 @@
-"""The command line: `sdsim run`, `sdsim compare`, `sdsim regions`, `sdsim params`.
+"""The command line: `sdsim run`, `sdsim compare`, `sdsim journey`, `sdsim regions`,
+`sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -169,6 +170,110 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print_table(table, names, r)
     print(f"results in {out}/ (comparison.csv, differences.csv against {names[0]}, figures/)")
     return 0
+
+
+JOURNEY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("days_until_all_help", "days to all help"),
+    ("stories_told", "stories"),
+    ("intakes", "intakes"),
+    ("handovers", "handovers"),
+    ("organisations", "orgs"),
+    ("regions", "regions"),
+    ("border_crossings", "borders"),
+    ("province_crossings", "provinces"),
+    ("waiting_days", "queue days"),
+)
+
+
+def cmd_journey(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .figures import journey_summary, journey_timeline
+    from .journey import check, follow, tables
+    from .output import atomic_folder, manifest, write_json
+    from .runner import replication_seeds, run_many
+
+    base = _load(args.scenario, args)
+    j = base.journey
+    check(base, args.scenario)
+    reps = args.replications or j.replications
+    master = base.seed if args.seed is None else args.seed
+    seeds = replication_seeds(master, reps)
+    keys = [(s, p, r, seeds[r]) for s in j.schemes for p in j.protocols for r in range(reps)]
+    scenarios = {(s, p): base.replace(scheme=s, protocol=p) for s in j.schemes for p in j.protocols}
+    tasks = [(scenarios[(s, p)], seed) for s, p, _, seed in keys]
+    workers = args.workers or (os.cpu_count() or 1)
+    results = run_many(
+        tasks,
+        workers,
+        progress=lambda it: tqdm(it, total=len(tasks), desc="runs", unit="run", file=sys.stderr),
+        fn=follow,
+    )
+    runs, needs, records, table = tables(keys, results)
+    out = Path(args.out) if args.out else Path("results") / base.name
+    with atomic_folder(out) as tmp:
+        write_json(
+            tmp / "manifest.json",
+            manifest(
+                [base],
+                seeds,
+                {base.name: _text(args.scenario)},
+                {
+                    "journey": {
+                        "schemes": list(j.schemes),
+                        "protocols": list(j.protocols),
+                        "replications": reps,
+                        "master_seed": master,
+                        "common_random_numbers": True,
+                        "family_luck": j.luck,
+                        "family_seed": j.seed,
+                    },
+                    "geography": {"notes": list(results[0]["notes"])},
+                },
+            ),
+        )
+        table.to_csv(tmp / "journey_table.csv", index=False)
+        runs.to_csv(tmp / "journey_runs.csv", index=False)
+        needs.to_csv(tmp / "journey_needs.csv", index=False)
+        records.to_csv(tmp / "journey_events.csv", index=False)
+        (tmp / "figures").mkdir()
+        first = records[records["replication"] == 0]
+        for scheme in j.schemes:
+            journey_timeline(
+                first[first["scheme"] == scheme],
+                scheme,
+                j.label,
+                tmp / "figures" / f"timeline_{scheme}.png",
+                f"replication 1 of {reps}",
+            )
+        journey_summary(runs, j.label, tmp / "figures" / "journey_summary.png")
+    print_journey(table, j.label, reps)
+    print(f"results in {out}/ (journey_table.csv, journey_runs.csv, journey_events.csv, figures/)")
+    return 0
+
+
+def print_journey(table, label: str, replications: int) -> None:
+    who = [c for c in table.columns if c.startswith("days_to_care: ")]
+    columns = [
+        *JOURNEY_COLUMNS[:1],
+        *((c, c.removeprefix("days_to_care: ")) for c in who),
+        *JOURNEY_COLUMNS[1:],
+    ]
+    print(f"\n{label}: mean over {replications} replication(s) of the world around the family")
+    print(
+        "(days from a need's signal to its care; to all help: from the first signal to the last "
+        "need's care; n/a: no care by the end, or a dropout, in at least one run)"
+    )
+    widths = [max(9, len(h) + 1) for _, h in columns]
+    print(
+        f"{'scheme':14s}{'protocol':11s}"
+        + "".join(f"{h:>{w}s}" for (_, h), w in zip(columns, widths, strict=True))
+    )
+    for _, row in table.iterrows():
+        cells = "".join(
+            f"{_fmt(float(row[c])):>{w}s}" for (c, _), w in zip(columns, widths, strict=True)
+        )
+        print(f"{row['scheme']:14s}{row['protocol']:11s}{cells}")
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
@@ -343,6 +448,22 @@ def build_parser() -> argparse.ArgumentParser:
     common(cmp_)
     cmp_.set_defaults(func=cmd_compare)
 
+    jny = sub.add_parser(
+        "journey",
+        help="follow a scripted family (scenario's [journey]) through every scheme and protocol",
+    )
+    jny.add_argument(
+        "scenario", help="scenario file with a [journey] table, e.g. scenarios/pieter.toml"
+    )
+    jny.add_argument(
+        "--replications", type=int, help="worlds around the family (default: journey.replications)"
+    )
+    jny.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    jny.add_argument("--seed", type=int, help="master seed of the worlds (default: the scenario's)")
+    jny.add_argument("--out", help="results folder (default: results/<scenario name>/)")
+    common(jny)
+    jny.set_defaults(func=cmd_journey)
+
     reg = sub.add_parser(
         "regions",
         help="which region serves a municipality in each domain; or how many regions there are",
@@ -378,7 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "replications", 1) < 1:
+    if (getattr(args, "replications", 1) or 1) < 1:
         parser.error("--replications must be at least 1")
     try:
         return args.func(args)

@@ -907,6 +907,9 @@ class JourneyConfig(Strict):
     """A scripted family followed through every scheme and protocol (`sdsim journey`), in a
     world replicated around it; `sdsim run` and `sdsim compare` leave it out."""
 
+    label: str = P(
+        "the family", unit="-", source="-", doc="what to call the family in tables and figures"
+    )
     municipality: str = P("", unit="-", source="-", doc="where the family lives: code or name")
     start_day: float = P(
         60.0,
@@ -924,13 +927,19 @@ class JourneyConfig(Strict):
         source="-",
         doc="a shelter need is placed outside the home region (whenever the scenario places any there)",
     )
+    luck: Literal["median", "drawn"] = P(
+        "median",
+        unit="-",
+        source="-",
+        doc="the family's own luck (care length, success, dropout, incidents): the median of every draw (an ordinary family), or drawn from journey.seed; the same in every scheme and replication",
+    )
     seed: int = P(
         0,
         unit="-",
         source="-",
         ge=0,
         le=2**63 - 1,
-        doc="the family's own luck (care length, success, dropout, incidents): the same in every scheme and replication",
+        doc="with luck = 'drawn': the seed of the family's luck",
     )
     signals: list[ScriptedSignal] = P(
         [],

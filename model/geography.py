@@ -58,6 +58,7 @@ class Geography:
     label: str = "synthetic"
     notes: tuple[str, ...] = field(default=())  # assumptions a manifest must show
     alternatives: dict[str, RegionSet] = field(default_factory=dict)  # e.g. GGD, to align to
+    province_codes: tuple[str, ...] = ()  # e.g. CBS's PV25; PV00, PV01... when empty
 
     @property
     def n(self) -> int:
@@ -76,7 +77,7 @@ def municipal_regions(geo: Geography) -> RegionSet:
 
 
 def province_regions(geo: Geography) -> RegionSet:
-    codes = tuple(
+    codes = geo.province_codes or tuple(
         f"PV{i:02d}" if not name.startswith("PV") else name
         for i, name in enumerate(geo.province_names)
     )

@@ -78,6 +78,7 @@ class Municipalities:
     population: np.ndarray
     province: np.ndarray
     province_names: tuple[str, ...]
+    province_codes: tuple[str, ...]
     xy_km: np.ndarray
     regions: dict[str, RegionSet]
 
@@ -197,6 +198,7 @@ def read_municipalities(path: str | Path) -> Municipalities:
         population,
         provinces.member,
         provinces.names,
+        provinces.codes,
         xy_km,
         regions,
     )
@@ -314,6 +316,7 @@ def geography_from_file(scenario: Scenario, path: str | Path, label: str, note: 
         label=label,
         notes=(note, shelter_note),
         alternatives=alternatives,
+        province_codes=t.province_codes,
     )
 
 

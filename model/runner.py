@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,18 +88,20 @@ def run_many(
     tasks: Sequence[tuple[Scenario, int]],
     workers: int = 1,
     progress: Callable[[Iterable], Iterable] | None = None,
-) -> list[dict]:
-    """Evaluate (scenario, seed) pairs, in order, on `workers` processes.
+    fn: Callable[[Scenario, int], Any] = evaluate,
+) -> list:
+    """Apply `fn` (default: `evaluate`) to (scenario, seed) pairs, in order, on `workers`
+    processes; `fn` must be a module-level function, so that it pickles.
 
     Results do not depend on the number of workers: each run's randomness comes from its
     own seed only.
     """
     wrap = progress or (lambda it: it)
     if workers <= 1 or len(tasks) <= 1:
-        return [evaluate(sc, seed) for sc, seed in wrap(tasks)]
+        return [fn(sc, seed) for sc, seed in wrap(tasks)]
     ctx = mp.get_context("spawn")  # no inherited state; the same on every platform
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(evaluate, sc, seed) for sc, seed in tasks]
+        futures = [pool.submit(fn, sc, seed) for sc, seed in tasks]
         return [f.result() for f in wrap(futures_in_order(futures))]
 
 

@@ -1,5 +1,5 @@
 """The command line: `sdsim run`, `sdsim compare`, `sdsim journey`, `sdsim regions`,
-`sdsim params`.
+`sdsim map`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -17,6 +17,13 @@ from pathlib import Path
 from . import __version__
 from .config import Scenario, ScenarioError, load_scenario
 
+AREA_MEAN_NAMES = (
+    "signal_to_care_days_mean",
+    "stories_told_per_family_mean",
+    "border_crossings_per_100_families",
+    "province_crossings_per_100_families",
+    "unmet_need_share",
+)
 KEY_ROWS: tuple[str, ...] = (
     "families",
     "handovers",
@@ -66,8 +73,26 @@ def _text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+RUN_MAPS: tuple[tuple[str, str], ...] = (
+    ("signal_to_care_days_mean", "signal_to_care"),
+    ("border_crossings_per_100_families", "border_crossings"),
+)
+
+
+def _municipal_table(result):
+    """Counts per home municipality and the means derived from them (metrics.AREA_MEANS)."""
+    import numpy as np
+
+    from .metrics import AREA_MEANS, area_means
+
+    t = result.by_municipality
+    means = area_means(t, np.arange(len(t)), len(t))
+    return t.join(means[list(AREA_MEANS)])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .figures import run_figures
+    from .maps import metric_map
     from .output import atomic_folder, manifest, write_json
     from .runner import simulate
 
@@ -99,6 +124,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         run_figures(
             result.need_delays, result.timeseries, result.summary, tmp / "figures", scenario.name
         )
+        _municipal_table(result).to_csv(tmp / "municipalities.csv", index=False)
+        for metric, stem in RUN_MAPS:
+            metric_map(
+                result.geography,
+                result.by_municipality,
+                result.regions["youth"],
+                "youth",
+                metric,
+                tmp / "figures" / f"map_{stem}.png",
+                f"{scenario.name}: {scenario.scheme} scheme, {scenario.protocol} protocol, seed {seed}",
+            )
     print(
         f"{scenario.name}: {scenario.scheme} regions, {scenario.protocol} protocol, seed {seed}, "
         f"{scenario.years:g} years after {scenario.warmup_days:g} days warm-up "
@@ -274,6 +310,46 @@ def print_journey(table, label: str, replications: int) -> None:
             f"{_fmt(float(row[c])):>{w}s}" for (c, _), w in zip(columns, widths, strict=True)
         )
         print(f"{row['scheme']:14s}{row['protocol']:11s}{cells}")
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from .config import scenario_from_dict
+    from .geography import build_geography, catchments, province_regions
+    from .maps import metric_map
+
+    folder = Path(args.results)
+    counts_path, manifest_path = folder / "municipalities.csv", folder / "manifest.json"
+    for p in (counts_path, manifest_path):
+        if not p.is_file():
+            raise ScenarioError(f"{p}: no such file (a results folder of sdsim run)")
+    man = json.loads(manifest_path.read_text(encoding="utf-8"))
+    (name, entry), *_ = man["scenarios"].items()
+    scenario = scenario_from_dict(entry["parameters"], str(manifest_path))
+    geo = build_geography(scenario, scaled=False)
+    counts = pd.read_csv(counts_path)
+    if list(counts["code"]) != list(geo.codes):
+        raise ScenarioError(f"{counts_path}: its municipalities differ from the run's geography")
+    if args.regions == "province":
+        regions = province_regions(geo)
+    elif args.regions in geo.alternatives:
+        regions = geo.alternatives[args.regions]
+    elif args.regions in ("wijkteam", "youth", "vt", "shelter"):
+        regions = catchments(geo, scenario.scheme, scenario.schemes)[args.regions]
+    else:
+        raise ScenarioError(f"--regions: {geo.label} has no {args.regions!r} regions")
+    out = (
+        Path(args.out) if args.out else folder / "figures" / f"map_{args.metric}_{args.regions}.png"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    title = f"{name}: {scenario.scheme} scheme, {scenario.protocol} protocol"
+    if not metric_map(geo, counts, regions, args.regions, args.metric, out, title):
+        raise ScenarioError(f"{geo.label}: no municipal outlines to draw a map with")
+    print(f"map in {out}")
+    return 0
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
@@ -463,6 +539,24 @@ def build_parser() -> argparse.ArgumentParser:
     jny.add_argument("--out", help="results folder (default: results/<scenario name>/)")
     common(jny)
     jny.set_defaults(func=cmd_journey)
+
+    mp_ = sub.add_parser(
+        "map", help="a map of a metric per municipality and per region, from a results folder"
+    )
+    mp_.add_argument("results", help="a results folder of sdsim run (on a real map)")
+    mp_.add_argument(
+        "--metric",
+        default="signal_to_care_days_mean",
+        choices=sorted(AREA_MEAN_NAMES),
+        help="what to map (default: signal_to_care_days_mean)",
+    )
+    mp_.add_argument(
+        "--regions",
+        default="youth",
+        help="the regions of the right-hand map: youth (default), vt, shelter, wijkteam, ggd, province",
+    )
+    mp_.add_argument("--out", help="PNG file (default: RESULTS/figures/map_<metric>_<regions>.png)")
+    mp_.set_defaults(func=cmd_map)
 
     reg = sub.add_parser(
         "regions",

@@ -23,7 +23,8 @@ from scipy import stats
 
 from .config import Scenario
 from .engine import SocialDomainModel
-from .metrics import frame, signal_to_care, summarise, timeseries
+from .geography import Geography, RegionSet
+from .metrics import by_municipality, frame, signal_to_care, summarise, timeseries
 
 
 @dataclass
@@ -38,6 +39,9 @@ class RunResult:
     wall_seconds: float
     events_processed: int
     geography_notes: tuple[str, ...]
+    by_municipality: pd.DataFrame | None = None  # counts per home municipality, for maps
+    geography: Geography | None = None
+    regions: dict[str, RegionSet] | None = None
 
 
 def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
@@ -49,6 +53,11 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     summary = summarise(arrays, info)
     series = timeseries(arrays, info)
     need_delays = signal_to_care(frame(arrays), info)
+    geo = model.geography
+    per_mun = by_municipality(arrays, info, geo.n)
+    per_mun.insert(0, "code", geo.codes)
+    per_mun.insert(1, "name", geo.names)
+    per_mun.insert(2, "province", [geo.province_names[p] for p in geo.province])
     orgs = model.organisation_table()
     events = model.log.to_frame(orgs, model.geography.codes)
     wall = time.perf_counter() - t0
@@ -65,6 +74,9 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
         wall,
         model.events_processed,
         model.geography.notes,
+        per_mun,
+        geo,
+        model.regions,
     )
 
 

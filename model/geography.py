@@ -59,6 +59,7 @@ class Geography:
     notes: tuple[str, ...] = field(default=())  # assumptions a manifest must show
     alternatives: dict[str, RegionSet] = field(default_factory=dict)  # e.g. GGD, to align to
     province_codes: tuple[str, ...] = ()  # e.g. CBS's PV25; PV00, PV01... when empty
+    outlines: str | None = None  # a GeoJSON of municipal outlines by code, for maps
 
     @property
     def n(self) -> int:

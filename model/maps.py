@@ -4,8 +4,9 @@ Outlines come with the real map (model/data/nl_regions/, CBS, CC BY 4.0) and are
 with shapely, the one geometry library the package depends on (~10 MB installed; a
 GeoPandas stack with pyproj and GDAL would be ~10 times that for what is here a join by
 municipality code). Region outlines are dissolved from the municipal ones by the run's own
-catchments, so they fit every scheme, the shelter rule and a user's own regions. A
-geography whose codes have no outline (the synthetic one) has no maps.
+catchments, so they fit every scheme, the shelter rule and a user's own regions. The real
+maps (nl-2023, or a user's file, matched by municipality code) have outlines; the
+synthetic country has none, and no maps.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from shapely.plotting import patch_from_polygon  # noqa: E402
 
 from .geography import Geography, RegionSet  # noqa: E402
 from .metrics import AREA_MEANS, area_means  # noqa: E402
-from .nl_regions import OUTLINES_2023  # noqa: E402
 
 MAP_LABELS: dict[str, str] = {
     "signal_to_care_days_mean": "days from signal to care (mean)",
@@ -46,10 +46,12 @@ def _outlines(path: Path) -> dict[str, shapely.Geometry]:
     }
 
 
-def outlines(geo: Geography, path: Path = OUTLINES_2023) -> np.ndarray | None:
+def outlines(geo: Geography) -> np.ndarray | None:
     """Outlines (km, as the geography's positions) per municipality, or None when the
     geography's municipalities have none."""
-    known = _outlines(path)
+    if geo.outlines is None:
+        return None
+    known = _outlines(Path(geo.outlines))
     if not any(c in known for c in geo.codes):
         return None
     geoms = np.array([known.get(c) for c in geo.codes], dtype=object)

@@ -317,6 +317,7 @@ def geography_from_file(scenario: Scenario, path: str | Path, label: str, note: 
         notes=(note, shelter_note),
         alternatives=alternatives,
         province_codes=t.province_codes,
+        outlines=str(OUTLINES_2023),
     )
 
 

@@ -63,10 +63,15 @@ def parse_set(items: Sequence[str] | None) -> dict:
 
 
 def _load(path: str, args: argparse.Namespace) -> Scenario:
+    """A scenario and its map, checked before any run starts (a bad map file is one line)."""
+    from .geography import build_geography
+
     overrides = parse_set(getattr(args, "set", None))
     if getattr(args, "years", None) is not None:
         overrides["years"] = args.years
-    return load_scenario(path, overrides)
+    scenario = load_scenario(path, overrides)
+    build_geography(scenario, scaled=False)
+    return scenario
 
 
 def _text(path: str) -> str:

@@ -174,6 +174,12 @@ class MapConfig(Strict):
         le=5000,
         doc="rule: regions built around the largest municipalities, inside provinces (model/nl_regions.py)",
     )
+    shelter_regions_within: Literal["province", "vt", "youth"] = P(
+        "province",
+        unit="-",
+        source="assumption: shelter regions, like youth-care regions, lie inside provinces",
+        doc="rule: every shelter region lies inside one of these; 'vt' nests them in the Veilig Thuis regions",
+    )
     shelter_centre_spacing_km: float = P(
         12.0,
         unit="km",

@@ -14,7 +14,8 @@ built by a rule, and the rule is written into every manifest (`Geography.notes`)
     in order of population, every other municipality that lies at least
     `shelter_centre_spacing_km` from the centres already chosen in its province, until
     there are `shelter_regions`; every municipality joins the nearest centre (label
-    points) in its own province.
+    points) in its own province. (`shelter_regions_within` = "vt" or "youth" puts the
+    regions inside Veilig Thuis or youth-care regions instead of provinces.)
 
 The rule knows nothing of real agreements, but it reproduces their shape: a centre city
 with its surroundings, inside a province. Hattem, for example, joins Apeldoorn (as in the
@@ -209,25 +210,27 @@ def shelter_rule(
     names: tuple[str, ...],
     codes: tuple[str, ...],
     population: np.ndarray,
-    province: np.ndarray,
+    within: np.ndarray,
     xy_km: np.ndarray,
     count: int,
     spacing_km: float,
+    within_label: str = "province",
 ) -> RegionSet:
-    """Shelter regions around the largest municipalities, inside provinces (module docstring)."""
-    n_prov = int(province.max()) + 1
-    if not n_prov <= count <= len(codes):
+    """Shelter regions around the largest municipalities, each inside one of the areas
+    `within` (provinces by default; see the module docstring)."""
+    n_areas = int(within.max()) + 1
+    if not n_areas <= count <= len(codes):
         raise ScenarioError(
-            f"map.shelter_regions: {count} (allowed: from the {n_prov} provinces to the "
-            f"{len(codes)} municipalities)"
+            f"map.shelter_regions: {count} (allowed: from the {n_areas} {within_label} regions "
+            f"to the {len(codes)} municipalities)"
         )
     order = np.argsort(-population, kind="stable")
-    centres = [int(order[np.flatnonzero(province[order] == p)[0]]) for p in range(n_prov)]
+    centres = [int(order[np.flatnonzero(within[order] == p)[0]]) for p in range(n_areas)]
     for m in order.tolist():
         if len(centres) == count:
             break
         if m not in centres and all(
-            province[c] != province[m] or np.hypot(*(xy_km[m] - xy_km[c])) >= spacing_km
+            within[c] != within[m] or np.hypot(*(xy_km[m] - xy_km[c])) >= spacing_km
             for c in centres
         ):
             centres.append(m)
@@ -239,7 +242,7 @@ def shelter_rule(
     centres.sort(key=lambda c: codes[c])
     centre = np.array(centres)
     d = ((xy_km[:, None, :] - xy_km[centre][None, :, :]) ** 2).sum(axis=2)
-    d[province[:, None] != province[centre][None, :]] = np.inf  # inside the province
+    d[within[:, None] != within[centre][None, :]] = np.inf  # inside the same area
     member = d.argmin(axis=1)
     member[centre] = np.arange(len(centre))  # a centre is in its own region
     return RegionSet(
@@ -250,13 +253,13 @@ def shelter_rule(
 
 
 def shelter_rule_note(cfg: MapConfig) -> str:
+    area = cfg.shelter_regions_within
     return (
         f"shelter regions are an ASSUMPTION (no public source lists them): {cfg.shelter_regions} "
-        "centres (centrumgemeenten): each province's most populous municipality, then the most "
-        "populous others that lie at least "
-        f"{cfg.shelter_centre_spacing_km:g} km (label points) from every centre already chosen "
-        "in their province; every municipality joins the nearest centre in its own province. "
-        "Replace with map.shelter_regions_csv"
+        f"centres (centrumgemeenten): each {area} region's most populous municipality, then the "
+        f"most populous others at least {cfg.shelter_centre_spacing_km:g} km (label points) from "
+        f"every centre already chosen in their {area} region; every municipality joins the "
+        f"nearest centre in its own {area} region. Replace with map.shelter_regions_csv"
     )
 
 
@@ -293,14 +296,20 @@ def geography_from_file(scenario: Scenario, path: str | Path, label: str, note: 
         shelter = read_shelter_regions(cfg.shelter_regions_csv, t.codes)
         shelter_note = f"shelter regions read from {cfg.shelter_regions_csv}"
     else:
+        within = (
+            t.province
+            if cfg.shelter_regions_within == "province"
+            else t.regions[cfg.shelter_regions_within].member
+        )
         shelter = shelter_rule(
             t.names,
             t.codes,
             t.population,
-            t.province,
+            within,
             t.xy_km,
             cfg.shelter_regions,
             cfg.shelter_centre_spacing_km,
+            cfg.shelter_regions_within,
         )
         shelter_note = shelter_rule_note(cfg)
     patchwork = {"youth": t.regions["youth"], "vt": t.regions["vt"], "shelter": shelter}

@@ -53,6 +53,17 @@ def test_shelter_rule_is_inside_provinces_and_in_the_manifest_notes(nl):
     assert any("shelter regions are an ASSUMPTION" in n for n in nl.notes)
 
 
+def test_shelter_rule_can_nest_in_the_veilig_thuis_regions():
+    sc = scenario_from_dict({"geography": "nl-2023", "map": {"shelter_regions_within": "vt"}})
+    geo = build_geography(sc)
+    sh, vt = geo.patchwork["shelter"], geo.patchwork["vt"]
+    assert len(sh) == 43
+    for r in range(len(sh)):
+        assert len(set(vt.member[sh.municipalities_of(r)])) == 1
+    with pytest.raises(ScenarioError, match=r"map.shelter_regions: 20 \(allowed: from the 25 vt"):
+        build_geography(sc.replace(**{"map.shelter_regions": 20}))
+
+
 @pytest.mark.parametrize("geography", ["synthetic", "nl-2023"])
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_every_municipality_is_served_in_every_domain(geography, scheme):

@@ -38,13 +38,11 @@ NATIONAL = {
 }
 
 
-def child_national_year() -> dict:
-    """One simulated year, no warm-up, synthetic country of national size."""
-    from model.config import scenario_from_dict
+def _timed_run(sc) -> tuple[dict, dict]:
+    """Set up, run and summarise one model; the timings and the summary."""
     from model.engine import SocialDomainModel
     from model.metrics import summarise
 
-    sc = scenario_from_dict(NATIONAL)
     t0 = time.perf_counter()
     model = SocialDomainModel(sc)
     t1 = time.perf_counter()
@@ -61,35 +59,27 @@ def child_national_year() -> dict:
         "families": model._ids["family"],
         "organisations": len(model.orgs),
         "professionals": sum(len(o.professionals) for o in model.orgs),
-        "signals": summary["signals"],
-    }
+    }, summary
+
+
+def child_national_year() -> dict:
+    """One simulated year, no warm-up, synthetic country of national size."""
+    from model.config import scenario_from_dict
+
+    figures, summary = _timed_run(scenario_from_dict(NATIONAL))
+    return {**figures, "signals": summary["signals"]}
 
 
 def child_national_5y() -> dict:
     """scenarios/national.toml (the real 2023 map, default parameters) for 5 measured years
     after its warm-up: the model and its metrics, as `sdsim run` computes them."""
     from model.config import load_scenario
-    from model.engine import SocialDomainModel
-    from model.metrics import summarise
 
     sc = load_scenario(ROOT / "scenarios" / "national.toml", {"years": 5.0})
-    t0 = time.perf_counter()
-    model = SocialDomainModel(sc)
-    t1 = time.perf_counter()
-    model.run()
-    t2 = time.perf_counter()
-    summary = summarise(model.log.arrays(), model.run_info())
-    t3 = time.perf_counter()
+    figures, summary = _timed_run(sc)
     return {
-        "setup_s": t1 - t0,
-        "run_s": t2 - t1,
-        "metrics_s": t3 - t2,
+        **figures,
         "simulated_years": sc.years + sc.warmup_days / 365.0,
-        "events": model.events_processed,
-        "records": len(model.log),
-        "families": model._ids["family"],
-        "organisations": len(model.orgs),
-        "professionals": sum(len(o.professionals) for o in model.orgs),
         "border_crossings": summary["border_crossings"],
         "province_crossings": summary["province_crossings"],
         "load_average_5min": os.getloadavg()[1],

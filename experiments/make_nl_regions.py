@@ -27,23 +27,11 @@ from pathlib import Path
 
 import shapely
 
+from model.nl_regions import REGION_COLUMNS, REQUIRED
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "model" / "data" / "nl_regions"
-COLUMNS = (
-    "gm_code",
-    "gm_naam",
-    "pv_code",
-    "pv_naam",
-    "population",
-    "x_rd",
-    "y_rd",
-    "jz_code",
-    "jz_naam",
-    "vt_code",
-    "vt_naam",
-    "gg_code",
-    "gg_naam",
-)
+COLUMNS = (*REQUIRED, *REGION_COLUMNS["ggd"])  # the columns of a map file
 TOLERANCE_M = 250.0
 GRID_M = 10.0
 

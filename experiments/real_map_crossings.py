@@ -19,6 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from model.cli import parse_set  # noqa: E402
 from model.config import load_scenario  # noqa: E402
 from model.domains import PROTOCOLS, SCHEMES  # noqa: E402
 from model.geography import build_geography  # noqa: E402
@@ -36,10 +37,18 @@ def main() -> int:
     ap.add_argument("--years", type=float, default=1.0, help="measured years (default 1)")
     ap.add_argument("--warmup", type=float, default=180.0, help="warm-up days (default 180)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--schemes", nargs="*", default=list(SCHEMES))
+    ap.add_argument("--protocols", nargs="*", default=list(PROTOCOLS))
+    ap.add_argument("--set", action="append", metavar="KEY=VALUE", help="as in sdsim run")
     args = ap.parse_args()
     base = load_scenario(
         ROOT / "scenarios" / "national.toml",
-        {"population_scale": args.scale, "years": args.years, "warmup_days": args.warmup},
+        {
+            "population_scale": args.scale,
+            "years": args.years,
+            "warmup_days": args.warmup,
+            **parse_set(args.set),
+        },
     )
     geo = build_geography(base)
     pw = geo.patchwork
@@ -57,7 +66,7 @@ def main() -> int:
     ]
     print(f"regions across a province border: {int(np.sum(prov))}")
 
-    combos = list(product(SCHEMES, PROTOCOLS))
+    combos = list(product(args.schemes, args.protocols))
     tasks = [(base.replace(scheme=s, protocol=p), base.seed) for s, p in combos]
     runs = run_many(tasks, args.workers)
     print(

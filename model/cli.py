@@ -494,16 +494,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"sdsim {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument(
-            "--years", type=float, help="simulated years after the warm-up (overrides the scenario)"
-        )
+    def settable(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--set",
             action="append",
             metavar="KEY=VALUE",
             help="change a parameter, e.g. --set domains.youth.intake_hours=5 (repeatable)",
         )
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--years", type=float, help="simulated years after the warm-up (overrides the scenario)"
+        )
+        settable(sp)
 
     run = sub.add_parser("run", help="run one scenario and write its results folder")
     run.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/patchwork.toml")
@@ -580,12 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reg.add_argument("--municipality", metavar="CODE_OR_NAME", help="e.g. GM0244 or Hattem")
     reg.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    reg.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="change a parameter, e.g. --set schemes.aligned_to=ggd (repeatable)",
-    )
+    settable(reg)
     reg.set_defaults(func=cmd_regions)
 
     prm = sub.add_parser(

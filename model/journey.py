@@ -15,7 +15,6 @@ be traced in `journey_events.csv`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,9 +28,15 @@ from .families import Family
 from .geography import build_geography
 from .metrics import frame, signal_to_care, summarise
 
-# An ordinary family: the median of every draw (care length, success, dropout, incident
-# and recurrence timing; see families.Need).
-MEDIAN_LUCK = (0.5, 0.5, 0.5, math.log(2), 0.5, math.log(2))
+
+class MedianDraws:
+    """Stands in for a generator whose every uniform draw is 0.5: luck drawn from it is the
+    median of every draw (care length, success, dropout, incident and recurrence timing),
+    an ordinary family, whatever form the engine gives its luck."""
+
+    def random(self, size=None):
+        return 0.5 if size is None else np.full(size, 0.5)
+
 
 # Per-run figures of the family, from summarise() on its records: (key in summary, column).
 FAMILY_METRICS: tuple[tuple[str, str], ...] = (
@@ -71,18 +76,14 @@ def script(model: SocialDomainModel, scenario: Scenario) -> Family:
     """Put the scenario's scripted family into a model that has not run yet."""
     j = scenario.journey
     where = check(scenario)
-    rng = np.random.default_rng(j.seed)
-
-    def luck() -> tuple[float, ...]:
-        return MEDIAN_LUCK if j.luck == "median" else model.fresh_luck(rng)
-
+    rng = np.random.default_rng(j.seed) if j.luck == "drawn" else MedianDraws()
     start = model.measure_from + j.start_day
     signals = [
         (
             start + s.day,
             s.entry == "vt",
             SOURCE_CODE[s.source],
-            [(DOMAIN_CODE[n.domain], n.severity, luck()) for n in s.needs],
+            [(DOMAIN_CODE[n.domain], n.severity, model.fresh_luck(rng)) for n in s.needs],
         )
         for s in j.signals
     ]

@@ -157,7 +157,7 @@ def journey_timeline(records: pd.DataFrame, scheme: str, label: str, path: Path,
     fig, axes = plt.subplots(
         len(protocols), 1, figsize=(11, 2.1 + 1.9 * len(protocols)), squeeze=False
     )
-    end = float(records["day"].max()) if len(records) else 1.0
+    end = float(records["run_end_day"].max()) if len(records) else 1.0
     for ax, protocol in zip(axes[:, 0], protocols, strict=True):
         rec = records[records["protocol"] == protocol]
         met = rec[rec["organisation"] != ""].sort_values("day")

@@ -106,6 +106,7 @@ def follow(scenario: Scenario, seed: int) -> dict:
     records = _label(frame(mine), orgs)
     start = model.measure_from + scenario.journey.start_day
     records["day"] = records["time"] - start
+    records["run_end_day"] = model.end_day - start  # care still going on runs to here
     records["who"] = records["need"].map(dict(zip(needs["need"], needs["who"], strict=True)))
     scripted = needs[needs["who"] != ""]
     help_days = (

@@ -1,4 +1,5 @@
-"""The command line: `sdsim run`, `sdsim compare`, `sdsim params`.
+"""The command line: `sdsim run`, `sdsim compare`, `sdsim journey`, `sdsim regions`,
+`sdsim map`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -16,6 +17,13 @@ from pathlib import Path
 from . import __version__
 from .config import Scenario, ScenarioError, load_scenario
 
+AREA_MEAN_NAMES = (
+    "signal_to_care_days_mean",
+    "stories_told_per_family_mean",
+    "border_crossings_per_100_families",
+    "province_crossings_per_100_families",
+    "unmet_need_share",
+)
 KEY_ROWS: tuple[str, ...] = (
     "families",
     "handovers",
@@ -55,18 +63,41 @@ def parse_set(items: Sequence[str] | None) -> dict:
 
 
 def _load(path: str, args: argparse.Namespace) -> Scenario:
+    """A scenario and its map, checked before any run starts (a bad map file is one line)."""
+    from .geography import build_geography
+
     overrides = parse_set(getattr(args, "set", None))
     if getattr(args, "years", None) is not None:
         overrides["years"] = args.years
-    return load_scenario(path, overrides)
+    scenario = load_scenario(path, overrides)
+    build_geography(scenario, scaled=False)
+    return scenario
 
 
 def _text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+RUN_MAPS: tuple[tuple[str, str], ...] = (
+    ("signal_to_care_days_mean", "signal_to_care"),
+    ("border_crossings_per_100_families", "border_crossings"),
+)
+
+
+def _municipal_table(result):
+    """Counts per home municipality and the means derived from them (metrics.AREA_MEANS)."""
+    import numpy as np
+
+    from .metrics import AREA_MEANS, area_means
+
+    t = result.by_municipality
+    means = area_means(t, np.arange(len(t)), len(t))
+    return t.join(means[list(AREA_MEANS)])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .figures import run_figures
+    from .maps import metric_map
     from .output import atomic_folder, manifest, write_json
     from .runner import simulate
 
@@ -98,6 +129,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         run_figures(
             result.need_delays, result.timeseries, result.summary, tmp / "figures", scenario.name
         )
+        _municipal_table(result).to_csv(tmp / "municipalities.csv", index=False)
+        for metric, stem in RUN_MAPS:
+            metric_map(
+                result.geography,
+                result.by_municipality,
+                result.regions["youth"],
+                "youth",
+                metric,
+                tmp / "figures" / f"map_{stem}.png",
+                f"{scenario.name}: {scenario.scheme} scheme, {scenario.protocol} protocol, seed {seed}",
+            )
     print(
         f"{scenario.name}: {scenario.scheme} regions, {scenario.protocol} protocol, seed {seed}, "
         f"{scenario.years:g} years after {scenario.warmup_days:g} days warm-up "
@@ -171,6 +213,242 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+JOURNEY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("days_until_all_help", "days to all help"),
+    ("stories_told", "stories"),
+    ("intakes", "intakes"),
+    ("handovers", "handovers"),
+    ("organisations", "orgs"),
+    ("regions", "regions"),
+    ("border_crossings", "borders"),
+    ("province_crossings", "provinces"),
+    ("waiting_days", "queue days"),
+)
+
+
+def cmd_journey(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .figures import journey_summary, journey_timeline
+    from .journey import check, follow, tables
+    from .output import atomic_folder, manifest, write_json
+    from .runner import replication_seeds, run_many
+
+    base = _load(args.scenario, args)
+    j = base.journey
+    check(base, args.scenario)
+    reps = args.replications or j.replications
+    master = base.seed if args.seed is None else args.seed
+    seeds = replication_seeds(master, reps)
+    keys = [(s, p, r, seeds[r]) for s in j.schemes for p in j.protocols for r in range(reps)]
+    scenarios = {(s, p): base.replace(scheme=s, protocol=p) for s in j.schemes for p in j.protocols}
+    tasks = [(scenarios[(s, p)], seed) for s, p, _, seed in keys]
+    workers = args.workers or (os.cpu_count() or 1)
+    results = run_many(
+        tasks,
+        workers,
+        progress=lambda it: tqdm(it, total=len(tasks), desc="runs", unit="run", file=sys.stderr),
+        fn=follow,
+    )
+    runs, needs, records, table = tables(keys, results)
+    out = Path(args.out) if args.out else Path("results") / base.name
+    with atomic_folder(out) as tmp:
+        write_json(
+            tmp / "manifest.json",
+            manifest(
+                [base],
+                seeds,
+                {base.name: _text(args.scenario)},
+                {
+                    "journey": {
+                        "schemes": list(j.schemes),
+                        "protocols": list(j.protocols),
+                        "replications": reps,
+                        "master_seed": master,
+                        "common_random_numbers": True,
+                        "family_luck": j.luck,
+                        "family_seed": j.seed,
+                    },
+                    "geography": {"notes": list(results[0]["notes"])},
+                },
+            ),
+        )
+        table.to_csv(tmp / "journey_table.csv", index=False)
+        runs.to_csv(tmp / "journey_runs.csv", index=False)
+        needs.to_csv(tmp / "journey_needs.csv", index=False)
+        records.to_csv(tmp / "journey_events.csv", index=False)
+        (tmp / "figures").mkdir()
+        first = records[records["replication"] == 0]
+        for scheme in j.schemes:
+            journey_timeline(
+                first[first["scheme"] == scheme],
+                scheme,
+                j.label,
+                tmp / "figures" / f"timeline_{scheme}.png",
+                f"replication 1 of {reps}",
+            )
+        journey_summary(runs, j.label, tmp / "figures" / "journey_summary.png")
+    print_journey(table, j.label, reps)
+    print(f"results in {out}/ (journey_table.csv, journey_runs.csv, journey_events.csv, figures/)")
+    return 0
+
+
+def print_journey(table, label: str, replications: int) -> None:
+    who = [c for c in table.columns if c.startswith("days_to_care: ")]
+    columns = [
+        *JOURNEY_COLUMNS[:1],
+        *((c, c.removeprefix("days_to_care: ")) for c in who),
+        *JOURNEY_COLUMNS[1:],
+    ]
+    print(f"\n{label}: mean over {replications} replication(s) of the world around the family")
+    print(
+        "(days from a need's signal to its care; to all help: from the first signal to the last "
+        "need's care; n/a: no care by the end, or a dropout, in at least one run)"
+    )
+    widths = [max(9, len(h) + 1) for _, h in columns]
+    print(
+        f"{'scheme':14s}{'protocol':11s}"
+        + "".join(f"{h:>{w}s}" for (_, h), w in zip(columns, widths, strict=True))
+    )
+    for _, row in table.iterrows():
+        cells = "".join(
+            f"{_fmt(float(row[c])):>{w}s}" for (c, _), w in zip(columns, widths, strict=True)
+        )
+        print(f"{row['scheme']:14s}{row['protocol']:11s}{cells}")
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from .config import scenario_from_dict
+    from .geography import build_geography, catchments, province_regions
+    from .maps import metric_map
+
+    folder = Path(args.results)
+    counts_path, manifest_path = folder / "municipalities.csv", folder / "manifest.json"
+    for p in (counts_path, manifest_path):
+        if not p.is_file():
+            raise ScenarioError(f"{p}: no such file (a results folder of sdsim run)")
+    man = json.loads(manifest_path.read_text(encoding="utf-8"))
+    (name, entry), *_ = man["scenarios"].items()
+    scenario = scenario_from_dict(entry["parameters"], str(manifest_path))
+    geo = build_geography(scenario, scaled=False)
+    counts = pd.read_csv(counts_path)
+    if list(counts["code"]) != list(geo.codes):
+        raise ScenarioError(f"{counts_path}: its municipalities differ from the run's geography")
+    if args.regions == "province":
+        regions = province_regions(geo)
+    elif args.regions in geo.alternatives:
+        regions = geo.alternatives[args.regions]
+    elif args.regions in ("wijkteam", "youth", "vt", "shelter"):
+        regions = catchments(geo, scenario.scheme, scenario.schemes)[args.regions]
+    else:
+        raise ScenarioError(f"--regions: {geo.label} has no {args.regions!r} regions")
+    out = (
+        Path(args.out) if args.out else folder / "figures" / f"map_{args.metric}_{args.regions}.png"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    title = f"{name}: {scenario.scheme} scheme, {scenario.protocol} protocol"
+    if not metric_map(geo, counts, regions, args.regions, args.metric, out, title):
+        raise ScenarioError(f"{geo.label}: no municipal outlines to draw a map with")
+    print(f"map in {out}")
+    return 0
+
+
+def cmd_regions(args: argparse.Namespace) -> int:
+    import difflib
+    import json
+
+    from .config import scenario_from_dict
+    from .geography import build_geography, catchments, overview, serving
+
+    if args.scenario:
+        scenario = _load(args.scenario, args)
+    else:
+        scenario = scenario_from_dict(
+            {"geography": args.geography, **_nested(parse_set(args.set))}, "--set"
+        )
+    if args.scheme:
+        scenario = scenario.replace(scheme=args.scheme)
+    geo = build_geography(scenario, scaled=False)
+    regions = catchments(geo, scenario.scheme, scenario.schemes)
+    if args.municipality is None:
+        report = {"scheme": scenario.scheme, **overview(geo, regions)}
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+            return 0
+        print(
+            f"{report['geography']}, {scenario.scheme} scheme: {report['municipalities']} "
+            f"municipalities, {report['inhabitants']:,} inhabitants, {report['provinces']} provinces"
+        )
+        for domain, n in report["regions"].items():
+            print(f"  {domain:10s} {n:4d} regions")
+        for name, n in report["other_region_sets"].items():
+            print(f"  {name:10s} {n:4d} regions (not a domain; schemes.aligned_to may use them)")
+        _print_notes(report["notes"])
+        return 0
+    try:
+        i = geo.index_of(args.municipality)
+    except KeyError:
+        close = difflib.get_close_matches(args.municipality, geo.names, n=3, cutoff=0.6)
+        hint = (
+            f"; did you mean {', '.join(close)}?"
+            if close
+            else " (a code such as GM0244, or a name)"
+        )
+        raise ScenarioError(
+            f"--municipality: no municipality {args.municipality!r} in {geo.label}{hint}"
+        ) from None
+    report = {"scheme": scenario.scheme, **serving(geo, regions, i)}
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    m = report["municipality"]
+    print(
+        f"{m['name']} ({m['code']}), {m['province']}, {m['inhabitants']:,} inhabitants: "
+        f"who serves it on {report['geography']} under the {scenario.scheme} scheme"
+    )
+    print(
+        f"  {'domain':10s} {'region':8s} {'name':36s} {'municip.':>8s} {'inhabitants':>12s}  seat"
+    )
+
+    def line(label: str, r: dict) -> None:
+        seat = r["seat"] + (
+            f" ({r['seat_province']})" if r["seat_province"] != m["province"] else ""
+        )
+        print(
+            f"  {label:10s} {r['code']:8s} {r['name'][:36]:36s} {r['municipalities']:8d} "
+            f"{r['inhabitants']:12,d}  {seat}"
+        )
+
+    for domain, r in report["regions"].items():
+        line(domain, r)
+    for name, r in report["other_region_sets"].items():
+        line(f"({name})", r)
+    if report["shelter_elsewhere"]:
+        line("shelter*", report["shelter_elsewhere"])
+        print(
+            "  * a placement outside the home region, for safety "
+            "(domains.shelter.placement_outside_region_share)"
+        )
+    _print_notes(report["notes"])
+    return 0
+
+
+def _nested(flat: dict) -> dict:
+    """{'map.csv': x} -> {'map': {'csv': x}}."""
+    from .config import apply_overrides
+
+    return apply_overrides({}, flat)
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(f"note: {note}")
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from .paramdoc import render
 
@@ -216,16 +494,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"sdsim {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument(
-            "--years", type=float, help="simulated years after the warm-up (overrides the scenario)"
-        )
+    def settable(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--set",
             action="append",
             metavar="KEY=VALUE",
             help="change a parameter, e.g. --set domains.youth.intake_hours=5 (repeatable)",
         )
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--years", type=float, help="simulated years after the warm-up (overrides the scenario)"
+        )
+        settable(sp)
 
     run = sub.add_parser("run", help="run one scenario and write its results folder")
     run.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/patchwork.toml")
@@ -251,6 +532,60 @@ def build_parser() -> argparse.ArgumentParser:
     common(cmp_)
     cmp_.set_defaults(func=cmd_compare)
 
+    jny = sub.add_parser(
+        "journey",
+        help="follow a scripted family (scenario's [journey]) through every scheme and protocol",
+    )
+    jny.add_argument(
+        "scenario", help="scenario file with a [journey] table, e.g. scenarios/pieter.toml"
+    )
+    jny.add_argument(
+        "--replications", type=int, help="worlds around the family (default: journey.replications)"
+    )
+    jny.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    jny.add_argument("--seed", type=int, help="master seed of the worlds (default: the scenario's)")
+    jny.add_argument("--out", help="results folder (default: results/<scenario name>/)")
+    common(jny)
+    jny.set_defaults(func=cmd_journey)
+
+    mp_ = sub.add_parser(
+        "map", help="a map of a metric per municipality and per region, from a results folder"
+    )
+    mp_.add_argument("results", help="a results folder of sdsim run (on a real map)")
+    mp_.add_argument(
+        "--metric",
+        default="signal_to_care_days_mean",
+        choices=sorted(AREA_MEAN_NAMES),
+        help="what to map (default: signal_to_care_days_mean)",
+    )
+    mp_.add_argument(
+        "--regions",
+        default="youth",
+        help="the regions of the right-hand map: youth (default), vt, shelter, wijkteam, ggd, province",
+    )
+    mp_.add_argument("--out", help="PNG file (default: RESULTS/figures/map_<metric>_<regions>.png)")
+    mp_.set_defaults(func=cmd_map)
+
+    reg = sub.add_parser(
+        "regions",
+        help="which region serves a municipality in each domain; or how many regions there are",
+    )
+    reg.add_argument(
+        "--geography",
+        default="nl-2023",
+        help="nl-2023 (default), synthetic, or csv with --set map.csv=FILE",
+    )
+    reg.add_argument("--scenario", help="use this scenario's map (geography, map.*, scheme)")
+    reg.add_argument(
+        "--scheme",
+        choices=("patchwork", "centralised", "decentralised", "aligned"),
+        help="the regions under this scheme (default: patchwork, or the scenario's)",
+    )
+    reg.add_argument("--municipality", metavar="CODE_OR_NAME", help="e.g. GM0244 or Hattem")
+    reg.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    settable(reg)
+    reg.set_defaults(func=cmd_regions)
+
     prm = sub.add_parser(
         "params", help="print every parameter with its default, unit and source (markdown)"
     )
@@ -261,7 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "replications", 1) < 1:
+    if (getattr(args, "replications", 1) or 1) < 1:
         parser.error("--replications must be at least 1")
     try:
         return args.func(args)

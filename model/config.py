@@ -141,11 +141,52 @@ class SchemeOptions(Strict):
         source="DESIGN.md: one organisation per domain per province (or nationally)",
         doc="the catchment of the centralised scheme",
     )
-    aligned_to: Literal["youth", "vt", "shelter"] = P(
+    aligned_to: Literal["youth", "vt", "shelter", "ggd"] = P(
         "vt",
         unit="-",
         source="assumption: the 25 Veilig Thuis regions as the common set",
-        doc="whose regions every domain shares in the aligned scheme",
+        doc="whose regions every domain shares in the aligned scheme; 'ggd': the 25 GGD regions (real maps only)",
+    )
+
+
+class MapConfig(Strict):
+    """The real map (geography 'nl-2023', or 'csv' for a file of one's own) and the rule for
+    the shelter regions that no public source lists. Relative paths are read from the
+    scenario file's folder."""
+
+    csv: str = P(
+        "",
+        unit="path",
+        source="-",
+        doc="with geography = 'csv': a municipalities file with the columns of model/data/nl_regions/gemeenten_2023.csv",
+    )
+    shelter_regions_csv: str = P(
+        "",
+        unit="path",
+        source="-",
+        doc="shelter regions of one's own (columns gm_code, sh_code, sh_naam), replacing the rule",
+    )
+    shelter_regions: int = P(
+        43,
+        unit="count",
+        source="VNG: 43 centrumgemeenten for maatschappelijke opvang and beschermd wonen",
+        ge=1,
+        le=5000,
+        doc="rule: regions built around the largest municipalities, inside provinces (model/nl_regions.py)",
+    )
+    shelter_regions_within: Literal["province", "vt", "youth"] = P(
+        "province",
+        unit="-",
+        source="assumption: shelter regions, like youth-care regions, lie inside provinces",
+        doc="rule: every shelter region lies inside one of these; 'vt' nests them in the Veilig Thuis regions",
+    )
+    shelter_centre_spacing_km: float = P(
+        12.0,
+        unit="km",
+        source="assumption: below the distance between neighbouring centrumgemeenten (Arnhem-Ede 14 km, Arnhem-Nijmegen 16 km)",
+        ge=0,
+        le=1000,
+        doc="rule: a municipality this close to a centre already chosen is passed over as a centre",
     )
 
 
@@ -835,6 +876,107 @@ class WorkforceConfig(Strict):
     )
 
 
+# ----------------------------------------------------------------------------- journey
+class ScriptedNeed(Strict):
+    domain: Literal["wijkteam", "youth", "vt", "shelter"] = P(
+        "youth", unit="-", source="-", doc="the domain of the need"
+    )
+    severity: int = P(2, unit="1-3", source="-", ge=1, le=3, doc="mild, moderate or severe")
+    who: str = P("", unit="-", source="-", doc="whose need, for tables and figures")
+
+
+class ScriptedSignal(Strict):
+    day: float = P(
+        0.0, unit="days", source="-", ge=0, le=36500, doc="after the journey's start_day"
+    )
+    entry: Literal["wijkteam", "vt"] = P(
+        "wijkteam",
+        unit="-",
+        source="-",
+        doc="a family at the wijkteam, or a report to Veilig Thuis",
+    )
+    source: str = P("family", unit="-", source="-", doc="who gives the signal (events.SOURCES)")
+    needs: list[ScriptedNeed] = P(
+        [], unit="-", source="-", min_length=1, doc="the needs that come to light"
+    )
+
+    @model_validator(mode="after")
+    def _known_source(self) -> ScriptedSignal:
+        from .events import SOURCES
+
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown source {self.source!r} (allowed: {', '.join(SOURCES)})")
+        return self
+
+
+class JourneyConfig(Strict):
+    """A scripted family followed through every scheme and protocol (`sdsim journey`), in a
+    world replicated around it; `sdsim run` and `sdsim compare` leave it out."""
+
+    label: str = P(
+        "the family", unit="-", source="-", doc="what to call the family in tables and figures"
+    )
+    municipality: str = P("", unit="-", source="-", doc="where the family lives: code or name")
+    start_day: float = P(
+        60.0,
+        unit="days",
+        source="-",
+        ge=0,
+        le=36500,
+        doc="after the warm-up: when the journey starts (its signals' day 0)",
+    )
+    adults: int = P(1, unit="count", source="-", ge=1, le=2, doc="adults in the family")
+    children: int = P(2, unit="count", source="-", ge=0, le=20, doc="children in the family")
+    shelter_outside_region: bool = P(
+        True,
+        unit="-",
+        source="-",
+        doc="a shelter need is placed outside the home region (whenever the scenario places any there)",
+    )
+    luck: Literal["median", "drawn"] = P(
+        "median",
+        unit="-",
+        source="-",
+        doc="the family's own luck (care length, success, dropout, incidents): the median of every draw (an ordinary family), or drawn from journey.seed; the same in every scheme and replication",
+    )
+    seed: int = P(
+        0,
+        unit="-",
+        source="-",
+        ge=0,
+        le=2**63 - 1,
+        doc="with luck = 'drawn': the seed of the family's luck",
+    )
+    signals: list[ScriptedSignal] = P(
+        [],
+        unit="-",
+        source="-",
+        doc="how the family's needs come to light (see scenarios/pieter.toml)",
+    )
+    schemes: list[Literal["patchwork", "centralised", "decentralised", "aligned"]] = P(
+        ["patchwork", "centralised", "decentralised", "aligned"],
+        unit="-",
+        source="-",
+        min_length=1,
+        doc="the schemes to follow the family through",
+    )
+    protocols: list[Literal["referral", "warm", "integrated"]] = P(
+        ["referral", "warm", "integrated"],
+        unit="-",
+        source="-",
+        min_length=1,
+        doc="the protocols to follow the family through",
+    )
+    replications: int = P(
+        3,
+        unit="count",
+        source="-",
+        ge=1,
+        le=1000,
+        doc="worlds (seeds) around the family per scheme and protocol",
+    )
+
+
 # ----------------------------------------------------------------------------- scenario
 class Scenario(Strict):
     """A complete, validated scenario: the one object every other module reads parameters from."""
@@ -865,6 +1007,14 @@ class Scenario(Strict):
     geography: str = P(
         "synthetic", unit="-", source="-", doc="'synthetic' or a registered real geography"
     )
+    population_scale: float = P(
+        1.0,
+        unit="share",
+        source="-",
+        gt=0,
+        le=1,
+        doc="simulate this share of every municipality's population (families and staff): a quick, rougher look at a large map",
+    )
     scheme: Literal["patchwork", "centralised", "decentralised", "aligned"] = P(
         "patchwork",
         unit="-",
@@ -875,6 +1025,8 @@ class Scenario(Strict):
         "referral", unit="-", source="DESIGN.md", doc="how a case moves between organisations"
     )
     synthetic: SyntheticGeography = Field(default_factory=SyntheticGeography)
+    map: MapConfig = Field(default_factory=MapConfig)
+    journey: JourneyConfig = Field(default_factory=JourneyConfig)
     schemes: SchemeOptions = Field(default_factory=SchemeOptions)
     protocols: Protocols = Field(default_factory=lambda: Protocols())
     domains: Domains = Field(default_factory=lambda: Domains())
@@ -885,11 +1037,17 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _known_geography(self) -> Scenario:
-        from .geography import GEOGRAPHY_SOURCES
+        from .geography import geography_sources
 
-        if self.geography not in GEOGRAPHY_SOURCES:
-            allowed = ", ".join(sorted(GEOGRAPHY_SOURCES))
+        if self.geography not in geography_sources():
+            allowed = ", ".join(sorted(geography_sources()))
             raise ValueError(f"unknown geography {self.geography!r}; allowed: {allowed}")
+        if self.geography == "csv" and not self.map.csv:
+            raise ValueError("geography 'csv' needs map.csv, the file of municipalities")
+        if self.map.csv and self.geography != "csv":
+            raise ValueError("map.csv is only read with geography = 'csv'")
+        if self.map.shelter_regions_csv and self.geography == "synthetic":
+            raise ValueError("map.shelter_regions_csv is only read with a real geography")
         return self
 
     @property
@@ -932,12 +1090,28 @@ def scenario_from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scena
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read and validate a scenario file; any problem becomes a one-line ScenarioError."""
+    """Read and validate a scenario file; any problem becomes a one-line ScenarioError.
+
+    File paths in the scenario (map.csv, map.shelter_regions_csv) are read from the
+    scenario file's folder; paths given as overrides, from the working directory."""
     raw = read_toml(path)
     raw.setdefault("name", Path(path).stem)
+    _resolve_paths(raw, Path(path).parent)
     if overrides:
         raw = apply_overrides(raw, overrides)
     return scenario_from_dict(raw, str(path))
+
+
+PATH_FIELDS: tuple[tuple[str, str], ...] = (("map", "csv"), ("map", "shelter_regions_csv"))
+
+
+def _resolve_paths(raw: dict[str, Any], base: Path) -> None:
+    for section, key in PATH_FIELDS:
+        table = raw.get(section)
+        if isinstance(table, dict) and isinstance(table.get(key), str) and table[key]:
+            p = Path(table[key])
+            if not p.is_absolute():
+                table[key] = str(base / p)
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

@@ -55,7 +55,7 @@ from .families import (
     Need,
     draw_luck,
 )  # fmt: skip
-from .geography import Geography, build_geography, catchments
+from .geography import Geography, build_geography, catchments, nearest_other_region
 from .handover import Handovers
 from .organisations import (
     CARE,
@@ -174,16 +174,7 @@ class SocialDomainModel(mesa.Model):
     def _nearest_other_shelter(self) -> list[Organisation]:
         """For safety, a shelter outside one's own region: the nearest other one."""
         orgs = self.orgs_by_domain[SHELTER]
-        xy = self.geography.xy_km
-        seats = xy[[o.seat for o in orgs]]
-        own = self.regions["shelter"].member
-        out = []
-        for m in range(self.geography.n):
-            d = ((seats - xy[m]) ** 2).sum(axis=1)
-            if len(orgs) > 1:
-                d[own[m]] = np.inf
-            out.append(orgs[int(np.argmin(d))])
-        return out
+        return [orgs[r] for r in nearest_other_region(self.geography, self.regions["shelter"])]
 
     def serving(self, domain: int, municipality: int) -> Organisation:
         return self._serving[domain][municipality]
@@ -341,9 +332,35 @@ class SocialDomainModel(mesa.Model):
         self.need_states[WAITING] += 1
         return Need(self._new_id("need"), fam, domain, severity, t, -1, luck)
 
-    def fresh_luck(self) -> tuple[float, ...]:
+    def fresh_luck(self, rng: np.random.Generator | None = None) -> tuple[float, ...]:
         """Luck for a need that arises during the run (a recurrence, a new report)."""
-        return tuple(draw_luck(self.rng, 1)[0].tolist())
+        return tuple(draw_luck(self.rng if rng is None else rng, 1)[0].tolist())
+
+    def add_scripted_family(
+        self,
+        municipality: int,
+        adults: int,
+        children: int,
+        u_place: float,
+        signals: list[tuple[float, bool, int, list[tuple[int, int, tuple[float, ...]]]]],
+    ) -> Family:
+        """A scripted family (a case study, `sdsim journey`) joins this run.
+
+        Each signal is (time, via Veilig Thuis, source code, [(domain, severity, luck)]).
+        The caller draws the luck from a generator of its own, so the family stream, and with
+        it every other family and its luck, is the same as without it; what then happens to
+        the family draws from `model.rng`, like everything else in the world around it.
+        """
+        first = min(s[0] for s in signals)
+        fam = Family(self._new_id("family"), municipality, adults, children, first, 1.0, u_place)
+        for t, via_vt, source, needs in signals:
+            self.schedule(t, self._scripted_signal, (fam, via_vt, source, needs))
+        return fam
+
+    def _scripted_signal(self, t: float, payload) -> None:
+        fam, via_vt, source, needs = payload
+        found = [self.new_need(t, fam, domain, severity, luck) for domain, severity, luck in needs]
+        self.signal(t, fam, found, via_vt, source)
 
     # ------------------------------------------------------------------ signals and queues
     def signal(

@@ -105,3 +105,181 @@ def compare_figures(table: pd.DataFrame, series: dict[str, pd.DataFrame], folder
     ax.set_title("Delay over time (mean over replications)")
     ax.legend(fontsize=8)
     _save(fig, folder / "compare_delay_over_time.png")
+
+
+# ----------------------------------------------------------------------------- journey
+PHASE_COLOURS = {"waiting": "#f4a259", "intake": "#5b8bd9", "care": "#5cb85c", "wrap-up": "#bbbbbb"}
+
+
+def _case_phases(rec: pd.DataFrame, end: float) -> list[tuple[int, str, float, float]]:
+    """(case, phase, from, to) on the day axis, from one run's records of the family."""
+    out = []
+    for case, r in rec[rec["case"] >= 0].groupby("case", sort=False):
+        times = {
+            k: r.loc[r["kind"] == k, "day"]
+            for k in ("queued", "assigned", "care_start", "care_end", "closed")
+        }
+        if times["queued"].empty:
+            continue  # still on its way at the end
+        queued = times["queued"].min()
+        assigned = times["assigned"].min() if len(times["assigned"]) else end
+        out.append((case, "waiting", queued, assigned))
+        if not len(times["assigned"]):
+            continue
+        after = r[
+            (r["day"] >= assigned) & r["kind"].isin(("care_start", "closed", "handover_sent"))
+        ]
+        retyped = r[
+            (r["kind"] == "admin") & (r["detail"] == 1)
+        ]  # handover paperwork ends the intake
+        ends = [*after.loc[after["kind"] != "handover_sent", "day"], *retyped["day"]]
+        intake_end = min(ends) if ends else end
+        out.append((case, "intake", assigned, intake_end))
+        if len(times["care_start"]):
+            care_end = times["care_end"].max() if len(times["care_end"]) else end
+            out.append((case, "care", times["care_start"].min(), care_end))
+            last = care_end
+        else:
+            last = intake_end
+        closed = times["closed"].max() if len(times["closed"]) else end
+        if closed > last:
+            out.append((case, "wrap-up", last, closed))
+    return out
+
+
+def journey_timeline(records: pd.DataFrame, scheme: str, label: str, path: Path, note: str) -> None:
+    """One panel per protocol: the organisations the family meets (lanes), waiting, intakes,
+    care and handovers (arrows) over the days since its journey started."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    protocols = list(dict.fromkeys(records["protocol"]))
+    fig, axes = plt.subplots(
+        len(protocols), 1, figsize=(11, 2.1 + 1.9 * len(protocols)), squeeze=False
+    )
+    end = float(records["run_end_day"].max()) if len(records) else 1.0
+    for ax, protocol in zip(axes[:, 0], protocols, strict=True):
+        rec = records[records["protocol"] == protocol]
+        met = rec[rec["organisation"] != ""].sort_values("day")
+        lanes = list(dict.fromkeys(met["organisation"]))
+        lane = {o: i for i, o in enumerate(lanes)}
+        org_of_case = rec[rec["kind"] == "queued"].set_index("case")["organisation"].to_dict()
+        for case, phase, a, b in _case_phases(rec, end):
+            y = lane[org_of_case[case]]
+            h = 0.5 if phase != "wrap-up" else 0.2
+            ax.barh(
+                y, max(b - a, 0.6), left=a, height=h, color=PHASE_COLOURS[phase], edgecolor="none"
+            )
+        for _, c in rec[(rec["kind"] == "care_start") & (rec["who"].fillna("") != "")].iterrows():
+            ax.text(c["day"] + 2, lane[c["organisation"]], c["who"], va="center", fontsize=7)
+        stories = rec[(rec["kind"] == "intake") & (rec["detail"] == 1)]
+        ax.scatter(
+            stories["day"],
+            [lane[o] for o in stories["organisation"]],
+            marker="*",
+            s=90,
+            color="black",
+            zorder=4,
+        )
+        signals = rec[rec["kind"] == "signal"]
+        ax.scatter(
+            signals["day"],
+            [lane[o] + 0.38 for o in signals["organisation"]],
+            marker="v",
+            s=40,
+            color="#c0392b",
+            zorder=4,
+        )
+        received = rec[rec["kind"] == "handover_received"].set_index("case")
+        for _, s in rec[rec["kind"] == "handover_sent"].iterrows():
+            if s["case"] not in received.index or s["organisation"] not in lane:
+                continue
+            r = received.loc[s["case"]]
+            r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
+            flags = int(r["aux"])
+            colour = "#8e44ad" if flags & 4 else ("#c0392b" if flags & 1 else "#333333")
+            ax.annotate(
+                "",
+                xy=(max(r["day"], s["day"]), lane[r["organisation"]]),
+                xytext=(s["day"], lane[s["organisation"]]),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": colour,
+                    "lw": 1.3,
+                    "linestyle": "--" if flags & 2 else "-",
+                },
+            )
+        ax.set_yticks(
+            range(len(lanes)),
+            [f"{o}\n{rec.loc[rec['organisation'] == o, 'region'].iloc[0]}" for o in lanes],
+            fontsize=8,
+        )
+        ax.set_ylim(len(lanes) - 0.4, -0.6)
+        ax.set_xlim(-5, end + 5)
+        ax.set_title(f"{scheme} scheme, {protocol} protocol", fontsize=10, loc="left")
+        ax.grid(axis="x", alpha=0.3)
+    axes[-1, 0].set_xlabel("days since the journey started")
+    handles = [Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()] + [
+        Line2D([], [], marker="*", color="black", linestyle="", label="story told (full intake)"),
+        Line2D([], [], marker="v", color="#c0392b", linestyle="", label="signal"),
+        Line2D([], [], color="#333333", label="handover"),
+        Line2D([], [], color="#c0392b", label="across a region border"),
+        Line2D([], [], color="#8e44ad", label="placed elsewhere (safety)"),
+        Line2D([], [], color="#333333", linestyle="--", label="across a province border"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8, frameon=False)
+    fig.suptitle(f"{label}: {scheme} ({note})", fontsize=11)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+JOURNEY_PANELS: tuple[tuple[str, str], ...] = (
+    ("days_until_all_help", "days until every need had care"),
+    ("stories_told", "stories told (full intakes)"),
+    ("organisations", "organisations met"),
+    ("regions", "regions met"),
+    ("border_crossings", "handovers across a region border"),
+)
+
+
+def journey_summary(runs: pd.DataFrame, label: str, path: Path) -> None:
+    """Per scheme (groups) and protocol (colours): each replication a dot, the mean a bar."""
+    schemes = list(dict.fromkeys(runs["scheme"]))
+    protocols = list(dict.fromkeys(runs["protocol"]))
+    per_who = [c for c in runs.columns if c.startswith("days_to_care: ")]
+    panels = [
+        *JOURNEY_PANELS[:1],
+        *((c, c.replace("days_to_care: ", "days to care: ")) for c in per_who),
+        *JOURNEY_PANELS[1:],
+    ]
+    cols = 3
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(14, 3.4 * rows), squeeze=False)
+    width = 0.8 / len(protocols)
+    for ax, (metric, title) in zip(axes.flat, panels, strict=False):
+        for k, protocol in enumerate(protocols):
+            for i, scheme in enumerate(schemes):
+                x = i + (k - (len(protocols) - 1) / 2) * width
+                v = runs.loc[
+                    (runs["scheme"] == scheme) & (runs["protocol"] == protocol), metric
+                ].astype(float)
+                ax.bar(
+                    x,
+                    v.mean() if v.notna().any() else 0,
+                    width * 0.9,
+                    color=f"C{k}",
+                    alpha=0.55,
+                    label=protocol if i == 0 else None,
+                )
+                ax.scatter(np.full(len(v), x), v, color=f"C{k}", s=12, zorder=3)
+                missing = int(v.isna().sum())
+                if missing:
+                    ax.text(x, 0, f"{missing}×\nno care", ha="center", va="bottom", fontsize=6)
+        ax.set_xticks(range(len(schemes)), schemes, fontsize=8)
+        ax.set_title(title, fontsize=9)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.axis("off")
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle(f"{label}: each dot a replication of the world around the family, bars the mean")
+    _save(fig, path)

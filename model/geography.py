@@ -10,11 +10,12 @@ the same for both.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .config import ScenarioError
 from .domains import DOMAINS
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ class Geography:
     patchwork: dict[str, RegionSet]  # today's regions, for every domain but the wijkteam
     label: str = "synthetic"
     notes: tuple[str, ...] = field(default=())  # assumptions a manifest must show
+    alternatives: dict[str, RegionSet] = field(default_factory=dict)  # e.g. GGD, to align to
+    province_codes: tuple[str, ...] = ()  # e.g. CBS's PV25; PV00, PV01... when empty
+    outlines: str | None = None  # a GeoJSON of municipal outlines by code, for maps
 
     @property
     def n(self) -> int:
@@ -74,7 +78,7 @@ def municipal_regions(geo: Geography) -> RegionSet:
 
 
 def province_regions(geo: Geography) -> RegionSet:
-    codes = tuple(
+    codes = geo.province_codes or tuple(
         f"PV{i:02d}" if not name.startswith("PV") else name
         for i, name in enumerate(geo.province_names)
     )
@@ -83,6 +87,25 @@ def province_regions(geo: Geography) -> RegionSet:
 
 def national_region(geo: Geography) -> RegionSet:
     return RegionSet(("NL",), ("national",), np.zeros(geo.n, dtype=np.int64))
+
+
+def seats(geo: Geography, rs: RegionSet) -> np.ndarray:
+    """Each region's seat: its most populous municipality (where its organisation sits)."""
+    out = np.empty(len(rs), dtype=np.int64)
+    for r in range(len(rs)):
+        members = rs.municipalities_of(r)
+        out[r] = members[np.argmax(geo.population[members])]
+    return out
+
+
+def nearest_other_region(geo: Geography, rs: RegionSet) -> np.ndarray:
+    """Per municipality, the region whose seat is nearest outside its own region (a shelter
+    elsewhere, for safety); its own region when there is no other."""
+    at = geo.xy_km[seats(geo, rs)]
+    d = ((geo.xy_km[:, None, :] - at[None, :, :]) ** 2).sum(axis=2)
+    if len(rs) > 1:
+        d[np.arange(geo.n), rs.member] = np.inf
+    return d.argmin(axis=1)
 
 
 def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str, RegionSet]:
@@ -103,7 +126,14 @@ def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str,
     elif scheme == "decentralised":
         wider = {d: local for d in geo.patchwork}
     elif scheme == "aligned":
-        wider = {d: geo.patchwork[options.aligned_to] for d in geo.patchwork}
+        common = geo.patchwork.get(options.aligned_to) or geo.alternatives.get(options.aligned_to)
+        if common is None:
+            allowed = ", ".join([*geo.patchwork, *geo.alternatives])
+            raise ScenarioError(
+                f"schemes.aligned_to: the {geo.label} geography has no {options.aligned_to!r} "
+                f"regions (allowed: {allowed})"
+            )
+        wider = {d: common for d in geo.patchwork}
     else:
         raise ValueError(f"unknown scheme {scheme!r}")
     return {"wijkteam": local, **wider}
@@ -256,11 +286,77 @@ def _populate_every_region(
     return member
 
 
-# Geography sources a scenario may name. The real Dutch geography registers itself here.
+# Geography sources a scenario may name; the real maps (nl_regions.py) register themselves.
 GEOGRAPHY_SOURCES: dict[str, Callable[[Scenario], Geography]] = {
     "synthetic": build_synthetic,
 }
 
 
-def build_geography(scenario: Scenario) -> Geography:
-    return GEOGRAPHY_SOURCES[scenario.geography](scenario)
+def geography_sources() -> dict[str, Callable[[Scenario], Geography]]:
+    from . import nl_regions  # noqa: F401  (registers the real maps)
+
+    return GEOGRAPHY_SOURCES
+
+
+def build_geography(scenario: Scenario, scaled: bool = True) -> Geography:
+    """The country a scenario plays on; with `scaled`, at its `population_scale` (what the
+    model simulates) rather than the real population (what `sdsim regions` shows)."""
+    geo = geography_sources()[scenario.geography](scenario)
+    scale = scenario.population_scale
+    if not scaled or scale == 1.0:
+        return geo
+    note = (
+        f"population_scale = {scale:g}: every municipality has {scale:g} of its population, "
+        "so families and staff are scaled alike; regions, teams' catchments and the staffing "
+        "floor (min_fte_per_organisation) are not, which favours small organisations"
+    )
+    return replace(geo, population=geo.population * scale, notes=(*geo.notes, note))
+
+
+# ----------------------------------------------------------------------------- reports
+def overview(geo: Geography, regions: dict[str, RegionSet]) -> dict:
+    """How many municipalities and regions per domain (`sdsim regions`)."""
+    return {
+        "geography": geo.label,
+        "municipalities": geo.n,
+        "inhabitants": int(round(geo.population.sum())),
+        "provinces": len(geo.province_names),
+        "regions": {domain: len(rs) for domain, rs in regions.items()},
+        "other_region_sets": {name: len(rs) for name, rs in geo.alternatives.items()},
+        "notes": list(geo.notes),
+    }
+
+
+def serving(geo: Geography, regions: dict[str, RegionSet], i: int) -> dict:
+    """Which region serves municipality i in each domain, and where its shelter elsewhere is."""
+
+    def region(rs: RegionSet, r: int) -> dict:
+        members = rs.municipalities_of(r)
+        seat = int(seats(geo, rs)[r])
+        return {
+            "code": rs.codes[r],
+            "name": rs.names[r],
+            "municipalities": len(members),
+            "inhabitants": int(round(geo.population[members].sum())),
+            "seat": geo.names[seat],
+            "seat_province": geo.province_names[geo.province[seat]],
+        }
+
+    shelter = regions.get("shelter")
+    return {
+        "geography": geo.label,
+        "municipality": {
+            "code": geo.codes[i],
+            "name": geo.names[i],
+            "province": geo.province_names[geo.province[i]],
+            "inhabitants": int(round(geo.population[i])),
+        },
+        "regions": {d: region(rs, int(rs.member[i])) for d, rs in regions.items()},
+        "other_region_sets": {
+            name: region(rs, int(rs.member[i])) for name, rs in geo.alternatives.items()
+        },
+        "shelter_elsewhere": region(shelter, int(nearest_other_region(geo, shelter)[i]))
+        if shelter is not None
+        else None,
+        "notes": list(geo.notes),
+    }

@@ -274,3 +274,73 @@ def family_states(a: dict[str, np.ndarray]) -> pd.Series:
         lambda s: "in_care" if (s == 1).any() else ("waiting" if (s == 0).any() else "done")
     )
     return agg
+
+
+# ----------------------------------------------------------------------------- per area
+# Means per area (municipality or region) as (numerator, denominator, factor) of the
+# counts `by_municipality` returns, so that any grouping of municipalities gets the same
+# definitions: sum the counts over the area, then divide.
+AREA_MEANS: dict[str, tuple[str, str, float]] = {
+    "signal_to_care_days_mean": ("signal_to_care_days_sum", "needs_cared", 1.0),
+    "stories_told_per_family_mean": ("stories_told", "families", 1.0),
+    "border_crossings_per_100_families": ("border_crossings", "families", 100.0),
+    "province_crossings_per_100_families": ("province_crossings", "families", 100.0),
+    "unmet_need_share": ("needs_uncared", "needs", 1.0),
+}
+
+
+def by_municipality(a: dict[str, np.ndarray], info: RunInfo, n: int) -> pd.DataFrame:
+    """Counts per home municipality (the families'), with the definitions of `summarise`:
+    measured families, needs that arose in the window (and their days to care), stories
+    told by measured families, and handovers in the window across a region or province
+    border (deliberate placements elsewhere apart)."""
+    df = frame(a)
+    kind = df["kind"].to_numpy()
+    win = df["time"].to_numpy() >= info.measure_from
+    mun = df["municipality"].to_numpy()
+
+    def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(
+            mun[mask], weights=None if weights is None else weights[mask], minlength=n
+        )[:n]
+
+    first = df[kind == Kind.SIGNAL].groupby("family", sort=False)[["time", "municipality"]].min()
+    measured = first[first["time"] >= info.measure_from]
+    measured_rows = df["family"].isin(measured.index).to_numpy()
+    sc = signal_to_care(df, info)
+    home = df.loc[(kind == Kind.NEED), ["need", "municipality"]].set_index("need")["municipality"]
+    sc_mun = sc["need"].map(home).to_numpy().astype(np.int64)
+    cared = sc["care_start"].notna().to_numpy()
+    flags = df["aux"].to_numpy()
+    received = win & (kind == Kind.HANDOVER_RECEIVED)
+    placed = (flags & PLACED_ELSEWHERE) > 0
+    out = pd.DataFrame(
+        {
+            "families": np.bincount(measured["municipality"].to_numpy(), minlength=n)[:n],
+            "needs": np.bincount(sc_mun, minlength=n)[:n],
+            "needs_cared": np.bincount(sc_mun[cared], minlength=n)[:n],
+            "signal_to_care_days_sum": np.bincount(
+                sc_mun[cared], weights=sc["delay"].to_numpy()[cared], minlength=n
+            )[:n],
+            "stories_told": count(
+                measured_rows & (kind == Kind.INTAKE) & (df["detail"].to_numpy() == 1)
+            ),
+            "border_crossings": count(received & ((flags & BORDER_REGION) > 0) & ~placed),
+            "province_crossings": count(received & ((flags & BORDER_PROVINCE) > 0) & ~placed),
+            "placements_elsewhere": count(received & placed),
+        }
+    )
+    out["needs_uncared"] = out["needs"] - out["needs_cared"]
+    return out.astype({c: np.int64 for c in out.columns if c != "signal_to_care_days_sum"})
+
+
+def area_means(counts: pd.DataFrame, member: np.ndarray, n_areas: int) -> pd.DataFrame:
+    """Sum municipal counts over areas (member[i] = area of municipality i) and derive the
+    AREA_MEANS; an area without a denominator gets NaN."""
+    numeric = counts.select_dtypes("number")
+    summed = numeric.groupby(np.asarray(member)).sum().reindex(range(n_areas), fill_value=0)
+    for name, (num, den, factor) in AREA_MEANS.items():
+        d = summed[den].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            summed[name] = np.where(d > 0, factor * summed[num].to_numpy() / d, np.nan)
+    return summed

@@ -32,6 +32,7 @@ PACKAGES = (
     "pydantic",
     "matplotlib",
     "pyarrow",
+    "shapely",
     "tqdm",
 )
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,8 @@ from scipy import stats
 
 from .config import Scenario
 from .engine import SocialDomainModel
-from .metrics import frame, signal_to_care, summarise, timeseries
+from .geography import Geography, RegionSet
+from .metrics import by_municipality, frame, signal_to_care, summarise, timeseries
 
 
 @dataclass
@@ -37,6 +39,9 @@ class RunResult:
     wall_seconds: float
     events_processed: int
     geography_notes: tuple[str, ...]
+    by_municipality: pd.DataFrame | None = None  # counts per home municipality, for maps
+    geography: Geography | None = None
+    regions: dict[str, RegionSet] | None = None
 
 
 def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
@@ -48,6 +53,11 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     summary = summarise(arrays, info)
     series = timeseries(arrays, info)
     need_delays = signal_to_care(frame(arrays), info)
+    geo = model.geography
+    per_mun = by_municipality(arrays, info, geo.n)
+    per_mun.insert(0, "code", geo.codes)
+    per_mun.insert(1, "name", geo.names)
+    per_mun.insert(2, "province", [geo.province_names[p] for p in geo.province])
     orgs = model.organisation_table()
     events = model.log.to_frame(orgs, model.geography.codes)
     wall = time.perf_counter() - t0
@@ -64,6 +74,9 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
         wall,
         model.events_processed,
         model.geography.notes,
+        per_mun,
+        geo,
+        model.regions,
     )
 
 
@@ -87,18 +100,20 @@ def run_many(
     tasks: Sequence[tuple[Scenario, int]],
     workers: int = 1,
     progress: Callable[[Iterable], Iterable] | None = None,
-) -> list[dict]:
-    """Evaluate (scenario, seed) pairs, in order, on `workers` processes.
+    fn: Callable[[Scenario, int], Any] = evaluate,
+) -> list:
+    """Apply `fn` (default: `evaluate`) to (scenario, seed) pairs, in order, on `workers`
+    processes; `fn` must be a module-level function, so that it pickles.
 
     Results do not depend on the number of workers: each run's randomness comes from its
     own seed only.
     """
     wrap = progress or (lambda it: it)
     if workers <= 1 or len(tasks) <= 1:
-        return [evaluate(sc, seed) for sc, seed in wrap(tasks)]
+        return [fn(sc, seed) for sc, seed in wrap(tasks)]
     ctx = mp.get_context("spawn")  # no inherited state; the same on every platform
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(evaluate, sc, seed) for sc, seed in tasks]
+        futures = [pool.submit(fn, sc, seed) for sc, seed in tasks]
         return [f.result() for f in wrap(futures_in_order(futures))]
 
 

@@ -33,6 +33,9 @@ class SequentialEvaluator:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def describe(self) -> str:
+        return "this process (--workers 1)"
+
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
         for task in tasks:
             yield task, fn(task)
@@ -73,6 +76,9 @@ class PoolEvaluator:
             for process in list((getattr(self.pool, "_processes", None) or {}).values()):
                 with contextlib.suppress(Exception):
                     process.terminate()
+
+    def describe(self) -> str:
+        return f"a process pool of {self.workers} workers"
 
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[tuple[Any, Any]]:
         limit = 2 * self.workers
@@ -142,6 +148,12 @@ class DaskEvaluator:
         if self.cluster is not None:
             with contextlib.suppress(Exception):
                 self.cluster.close()
+
+    def describe(self) -> str:
+        if self.cluster is not None:
+            return f"a local Dask cluster of {self.workers} workers"
+        threads = sum(self.client.nthreads().values())
+        return f"the Dask scheduler at {self.address} ({threads} worker threads now)"
 
     def _slots(self) -> int:
         threads = sum(self.client.nthreads().values())

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..config import Scenario
+from ..config import Scenario, ScenarioError
 from ..output import json_text
 from ..runner import mean_ci, replication_seeds
 from .design import Design
@@ -82,7 +82,15 @@ class Plan:
     def _scenario(self, name: str, point: int) -> Scenario:
         base = self.design.scenarios[name]
         values = self.point_values(point)
-        return base.replace(**values) if values else base
+        if not values:
+            return base
+        try:
+            return base.replace(**values)
+        except ScenarioError as exc:  # each value was valid alone, this combination is not
+            why = str(exc).removeprefix("<scenario>: ")
+            raise ScenarioError(
+                f"{self.design.path}: point {point} {values} of scenario {name}: {why}"
+            ) from None
 
     # ------------------------------------------------------------------ rounds
     def rounds(self, store: RunStore) -> Iterator[list[RunKey]]:

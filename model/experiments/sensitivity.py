@@ -67,13 +67,8 @@ def _morris(sample, y, scenario, metric, confidence, seed, levels) -> list[dict]
     )
     return [
         {
-            "method": "morris",
-            "scenario": scenario,
-            "metric": metric,
-            "parameter": name,
-            "mu_star": r["mu_star"][i],
-            "mu_star_ci_low": r["mu_star"][i] - r["mu_star_conf"][i],
-            "mu_star_ci_high": r["mu_star"][i] + r["mu_star_conf"][i],
+            **_row("morris", scenario, metric, name),
+            **_with_ci("mu_star", r["mu_star"][i], r["mu_star_conf"][i]),
             "mu": r["mu"][i],
             "sigma": r["sigma"][i],
         }
@@ -94,19 +89,25 @@ def _sobol(sample, y, scenario, metric, confidence, seed, second_order) -> list[
     )
     return [
         {
-            "method": "sobol",
-            "scenario": scenario,
-            "metric": metric,
-            "parameter": name,
-            "S1": r["S1"][i],
-            "S1_ci_low": r["S1"][i] - r["S1_conf"][i],
-            "S1_ci_high": r["S1"][i] + r["S1_conf"][i],
-            "ST": r["ST"][i],
-            "ST_ci_low": r["ST"][i] - r["ST_conf"][i],
-            "ST_ci_high": r["ST"][i] + r["ST_conf"][i],
+            **_row("sobol", scenario, metric, name),
+            **_with_ci("S1", r["S1"][i], r["S1_conf"][i]),
+            **_with_ci("ST", r["ST"][i], r["ST_conf"][i]),
         }
         for i, name in enumerate(sample.problem["names"])
     ]
+
+
+def _row(method: str, scenario: str, metric: str, parameter: str) -> dict:
+    return {"method": method, "scenario": scenario, "metric": metric, "parameter": parameter}
+
+
+def _with_ci(index: str, value: float, half_width: float) -> dict:
+    """SALib gives an interval as a half-width; tables give its two ends."""
+    return {
+        index: value,
+        f"{index}_ci_low": value - half_width,
+        f"{index}_ci_high": value + half_width,
+    }
 
 
 def sensitivity_figure(table: pd.DataFrame, metrics: Sequence[str], path) -> None:

@@ -37,17 +37,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     plan = Plan(design, points)
     out = Path(args.out) if args.out else Path("results") / design.name
     store = RunStore(out)
-    found = store.open(plan.fingerprint(), _manifest(design, plan), args.resume)
     evaluator = make_evaluator(args.workers, args.scheduler)
-    print(
-        f"{design.name}: {len(design.scenarios)} scenario(s) x {plan.n_points} point(s) x "
-        f"{_replications(design)} on {evaluator.name}"
-        + (f" ({evaluator.workers} workers)" if evaluator.name != "sequential" else "")
-        + (f"; {found} run(s) already in {out}/" if found else ""),
-        file=sys.stderr,
-    )
     try:
         with evaluator:
+            found = store.open(plan.fingerprint(), _manifest(design, plan), args.resume)
+            print(
+                f"{design.name}: {len(design.scenarios)} scenario(s) x {plan.n_points} point(s) "
+                f"x {_replications(design)}, on {evaluator.describe()}"
+                + (f"; {found} run(s) already in {out}/" if found else ""),
+                file=sys.stderr,
+            )
             for i, missing in enumerate(plan.rounds(store)):
                 _run_round(evaluator, plan, store, missing, i, design)
     except KeyboardInterrupt:

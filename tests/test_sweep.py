@@ -300,3 +300,17 @@ def test_bad_experiment_files_give_one_line(case, tmp_path, capsys):
     assert err.startswith(f"sdsim: error: {path}: ")
     assert expected in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_frees_each_finished_model(tiny):
+    """A sweep's worker runs model after model: none may stay in memory (Mesa 3.3 kept them)."""
+    import gc
+
+    from model.engine import SocialDomainModel
+    from model.runner import evaluate, simulate
+
+    for seed in (1, 2):
+        evaluate(tiny, seed)
+        simulate(tiny, seed)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, SocialDomainModel)]

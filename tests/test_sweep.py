@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 
 EXPERIMENT = DATA / "sweep_tiny.toml"
-RUNS = 3 * 12 * 2
+RUNS = 3 * 8 * 2
 TABLES = (
     "points.csv",
     "runs.csv",
@@ -131,7 +131,7 @@ def test_analysis_files_hold_finite_values_and_pair_the_runs(reference):
     assert seeds == replication_seeds(11, 2)
     summary = pd.read_csv(reference / "summary.csv")
     key = summary[summary.metric.isin(["signal_to_care_days_mean", "cost_eur_per_family"])]
-    assert len(key) == 3 * 12 * 2
+    assert len(key) == 3 * 8 * 2
     assert np.isfinite(key[["mean", "ci_low", "ci_high"]].to_numpy()).all()
     assert (key.ci_low <= key["mean"]).all() and (key["mean"] <= key.ci_high).all()
     diffs = pd.read_csv(reference / "differences.csv")
@@ -306,11 +306,17 @@ def test_a_worker_frees_each_finished_model(tiny):
     """A sweep's worker runs model after model: none may stay in memory (Mesa 3.3 kept them)."""
     import gc
 
+    from mesa import Agent
+
     from model.engine import SocialDomainModel
     from model.runner import evaluate, simulate
 
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, SocialDomainModel) for o in gc.get_objects())
+
+    before, numbered = alive(), len(Agent._ids)
     for seed in (1, 2):
         evaluate(tiny, seed)
         simulate(tiny, seed)
-    gc.collect()
-    assert not [o for o in gc.get_objects() if isinstance(o, SocialDomainModel)]
+    assert alive() == before and len(Agent._ids) == numbered

@@ -168,10 +168,13 @@ file = "{tiny}"
 kind = "morris"
 n = 4
 levels = 4
+[outputs]
+timeseries = true
+events = true
 """
 
 
-def test_morris_indices_with_intervals_and_a_figure(tmp_path):
+def test_morris_indices_with_intervals_a_figure_and_kept_outputs(tmp_path):
     exp = tmp_path / "morris.toml"
     exp.write_text(MORRIS.format(tiny=DATA / "tiny.toml"))
     out = tmp_path / "out"
@@ -188,6 +191,12 @@ def test_morris_indices_with_intervals_and_a_figure(tmp_path):
     assert idx[("signal_to_care_days_mean", "domains.shelter.day_cost_eur")] == 0
     assert idx[("cost_eur_per_family", "domains.shelter.day_cost_eur")] > 0
     assert idx[("signal_to_care_days_mean", "domains.youth.fte_per_100k")] > 0
+    # Kept on request: every run's event log, and the monthly series per point.
+    assert len(list((out / "runs" / "patchwork").glob("*.events.parquet"))) == 16
+    log = pd.read_parquet(next((out / "runs" / "patchwork").glob("*.events.parquet")))
+    assert {"time", "kind", "family"} <= set(log.columns) and len(log) > 100
+    series = pd.read_csv(out / "timeseries.csv")
+    assert len(series) == 16 * 3 and set(series.point) == set(range(16))
 
 
 ADAPTIVE = """

@@ -329,3 +329,17 @@ def test_a_worker_frees_each_finished_model(tiny):
         evaluate(tiny, seed)
         simulate(tiny, seed)
     assert alive() == before and len(Agent._ids) == numbered
+
+
+def test_an_interrupted_pool_stops_the_runs_in_flight():
+    """Ctrl-C must not wait for runs that take minutes: the workers are stopped."""
+    from model.experiments.evaluators import PoolEvaluator
+
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), PoolEvaluator(2) as pool:
+        results = pool.imap_unordered(time.sleep, [0, 120, 120])
+        next(results)
+        workers = list(pool.pool._processes.values())
+        raise KeyboardInterrupt
+    assert not any(w.is_alive() for w in workers)
+    assert time.monotonic() - t0 < 60

@@ -67,15 +67,20 @@ class PoolEvaluator:
         if exc_type is None:
             self.pool.shutdown(wait=True)
             return
-        # Interrupted or failed: drop queued runs and stop the ones running now.
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # Interrupted or failed: drop queued runs and stop the ones running now (a run may
+        # take minutes; the interpreter would otherwise wait for it at exit).
         terminate = getattr(self.pool, "terminate_workers", None)  # Python >= 3.14
         if terminate is not None:
             terminate()
-        else:
-            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-                with contextlib.suppress(Exception):
-                    process.terminate()
+            return
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)  # forgets its processes
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
 
     def describe(self) -> str:
         return f"a process pool of {self.workers} workers"

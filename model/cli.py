@@ -1,5 +1,5 @@
-"""The command line: `sdsim run`, `sdsim compare`, `sdsim journey`, `sdsim regions`,
-`sdsim map`, `sdsim params`.
+"""The command line: `sdsim run`, `sdsim compare`, `sdsim sweep`, `sdsim journey`,
+`sdsim regions`, `sdsim map`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -449,6 +449,12 @@ def _print_notes(notes: list[str]) -> None:
         print(f"note: {note}")
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .experiments.sweep import cmd_sweep as sweep
+
+    return sweep(args)
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from .paramdoc import render
 
@@ -585,6 +591,26 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--json", action="store_true", help="print JSON instead of a table")
     settable(reg)
     reg.set_defaults(func=cmd_regions)
+
+    swp = sub.add_parser(
+        "sweep",
+        help="run an experiment: scenarios x parameter points x replications, then analyse it",
+    )
+    swp.add_argument("experiment", help="experiment file (TOML), e.g. experiments/smoke.toml")
+    swp.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes (default: all cores; 1 runs here); with --scheduler local: Dask workers",
+    )
+    swp.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on dask.distributed: a scheduler's address (tcp://host:8786), or 'local'",
+    )
+    swp.add_argument("--out", help="sweep folder (default: results/<experiment name>/)")
+    swp.add_argument("--resume", action="store_true", help="run only what the folder is missing")
+    swp.set_defaults(func=cmd_sweep)
 
     prm = sub.add_parser(
         "params", help="print every parameter with its default, unit and source (markdown)"

@@ -1127,13 +1127,19 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not a UTF-8 text file") from None
 
 
-def format_validation_error(exc: ValidationError, source: str) -> str:
-    """The first problem, as 'file: field: what is wrong (allowed: ...)'."""
+def format_validation_error(
+    exc: ValidationError, source: str, root: type[BaseModel] | None = None
+) -> str:
+    """The first problem, as 'file: field: what is wrong (allowed: ...)'.
+
+    `root` is the model that was validated (a Scenario unless said otherwise), so that an
+    unknown key can be answered with the keys allowed in its place.
+    """
     err = exc.errors()[0]
     loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(err["loc"][:-1])
+        allowed = _allowed_keys(err["loc"][:-1], root or Scenario)
         return f"{source}: {loc}: unknown key (allowed: {', '.join(allowed)})"
     msg = err["msg"]
     if msg.startswith("Value error, "):
@@ -1142,8 +1148,7 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     return f"{source}: {loc}: {msg}{more}"
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = Scenario
+def _allowed_keys(loc: tuple[Any, ...], model: type[BaseModel]) -> list[str]:
     for part in loc:
         field = model.model_fields.get(str(part))
         if field is None or not (

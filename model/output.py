@@ -34,6 +34,10 @@ PACKAGES = (
     "pyarrow",
     "shapely",
     "tqdm",
+    "salib",
+    "prim",
+    "dask",
+    "distributed",
 )
 
 
@@ -60,7 +64,28 @@ def atomic_folder(target: Path) -> Iterator[Path]:
 
 
 def write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(_clean(data), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(json_text(data), encoding="utf-8")
+
+
+def json_text(data, indent: int | None = 2) -> str:
+    """Standard JSON (NaN as null, numpy scalars as plain numbers); floats round-trip exactly."""
+    return json.dumps(_clean(data), indent=indent, sort_keys=False) + "\n"
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write one file whole or not at all: a hidden sibling, flushed to disk, then renamed.
+
+    A crash or a kill leaves either the old file, or the new one, or a hidden `.tmp` file
+    that the next writer ignores; never a truncated file under the real name.
+    """
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with open(tmp, "wb") as fh:
+        fh.write(raw)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _clean(x):

@@ -1,0 +1,345 @@
+"""`sdsim sweep` end to end: the same tables whatever the engine, the worker count or a
+kill and resume; analysis files that hold numbers; bad experiment files."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.cli import main
+from model.runner import replication_seeds
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+
+EXPERIMENT = DATA / "sweep_tiny.toml"
+RUNS = 3 * 8 * 2
+TABLES = (
+    "points.csv",
+    "runs.csv",
+    "summary.csv",
+    "differences.csv",
+    "discovery.csv",
+    "discovery_trajectory.csv",
+)
+
+
+def sweep(*args: str) -> int:
+    return main(["sweep", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """The tiny sweep, uninterrupted, in this process (--workers 1)."""
+    out = tmp_path_factory.mktemp("sweep") / "reference"
+    assert sweep(EXPERIMENT, "--workers", "1", "--out", out) == 0
+    return out
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    for name in TABLES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def finished_runs(out: Path) -> int:
+    return len(list((out / "runs").glob("*/*.json")))
+
+
+def test_two_workers_give_identical_tables(reference, tmp_path):
+    assert sweep(EXPERIMENT, "--workers", "2", "--out", tmp_path / "two") == 0
+    assert_same_tables(reference, tmp_path / "two")
+
+
+def test_local_dask_cluster_gives_identical_tables(reference, tmp_path):
+    out = tmp_path / "dask"
+    assert sweep(EXPERIMENT, "--scheduler", "local", "--workers", "2", "--out", out) == 0
+    assert_same_tables(reference, out)
+
+
+def _start(out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "model", "sweep", str(EXPERIMENT), "--out", str(out), *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the kill reaches its workers too
+    )
+
+
+def _wait_for_runs(proc: subprocess.Popen, out: Path, n: int) -> None:
+    deadline = time.monotonic() + 120
+    while finished_runs(out) < n:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "the sweep made no progress"
+        time.sleep(0.02)
+
+
+def test_killed_and_interrupted_sweep_resumes_to_identical_tables(reference, tmp_path):
+    out = tmp_path / "killed"
+    proc = _start(out, "--workers", "2")
+    _wait_for_runs(proc, out, 6)
+    os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its pool, as a crash would
+    proc.communicate()
+    killed = finished_runs(out)
+    assert 6 <= killed < RUNS
+    for f in (out / "runs").glob("*/*.json"):  # whatever was left on disk is whole
+        assert json.loads(f.read_text())["metrics"]["families"] > 0
+    assert not (out / "summary.csv").exists()
+
+    proc = _start(out, "--workers", "1", "--resume")  # Ctrl-C this time
+    _wait_for_runs(proc, out, killed + 4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "--resume" in err.splitlines()[-1] and "Traceback" not in err
+    assert killed + 4 <= finished_runs(out) < RUNS
+
+    assert sweep(EXPERIMENT, "--workers", "2", "--out", out, "--resume") == 0
+    assert finished_runs(out) == RUNS
+    assert_same_tables(reference, out)
+
+
+def test_resume_refuses_another_experiment_and_a_rerun_needs_resume(reference, tmp_path, capsys):
+    assert sweep(EXPERIMENT, "--out", reference, "--workers", "1") == 2
+    assert "--resume" in capsys.readouterr().err
+    other = tmp_path / "other.toml"
+    other.write_text(
+        EXPERIMENT.read_text()
+        .replace("master_seed = 11", "master_seed = 12")
+        .replace('file = "tiny.toml"', f'file = "{DATA / "tiny.toml"}"')
+    )
+    assert sweep(other, "--out", reference, "--resume", "--workers", "1") == 2
+    assert "different experiment" in capsys.readouterr().err
+
+
+def test_analysis_files_hold_finite_values_and_pair_the_runs(reference):
+    for name in (*TABLES, "discovery.txt", "figures/discovery.png"):
+        assert (reference / name).stat().st_size > 0, name
+    runs = pd.read_csv(reference / "runs.csv")
+    assert len(runs) == RUNS
+    # Seeds are parameters: replication r has the same seed in every scenario and point.
+    assert set(runs.groupby("replication")["seed"].nunique()) == {1}
+    seeds = runs.groupby("replication")["seed"].first().tolist()
+    assert seeds == replication_seeds(11, 2)
+    summary = pd.read_csv(reference / "summary.csv")
+    key = summary[summary.metric.isin(["signal_to_care_days_mean", "cost_eur_per_family"])]
+    assert len(key) == 3 * 8 * 2
+    assert np.isfinite(key[["mean", "ci_low", "ci_high"]].to_numpy()).all()
+    assert (key.ci_low <= key["mean"]).all() and (key["mean"] <= key.ci_high).all()
+    diffs = pd.read_csv(reference / "differences.csv")
+    assert set(diffs.scenario) == {"patchwork", "cooperating"} and set(diffs.baseline) == {
+        "centralised"
+    }
+    # Common random numbers: at the same point and seed every scheme meets the same families.
+    families = diffs[diffs.metric == "families"]
+    assert (families.difference == 0).all() and (families.ci_high == 0).all()
+    stories = diffs[
+        (diffs.metric == "stories_told_per_family_mean") & (diffs.scenario == "cooperating")
+    ]
+    assert (stories.difference < 0).all()  # one intake, fewer stories: everywhere
+    box = pd.read_csv(reference / "discovery.csv")
+    assert len(box) >= 1 and np.isfinite(box[["low", "high", "qp_value"]].to_numpy()).all()
+    trajectory = pd.read_csv(reference / "discovery_trajectory.csv")
+    assert np.isfinite(trajectory.to_numpy()).all()
+    assert trajectory["mass"].is_monotonic_decreasing
+
+
+MORRIS = """
+name = "morris_tiny"
+master_seed = 5
+[set]
+years = 0.25
+warmup_days = 30
+[scenarios.patchwork]
+file = "{tiny}"
+[parameters]
+"domains.youth.fte_per_100k" = {{ low = 40, high = 90 }}
+"handover.region_border_latency_days" = {{ low = 0, high = 30 }}
+"domains.shelter.day_cost_eur" = {{ low = 50, high = 150 }}
+[sampler]
+kind = "morris"
+n = 4
+levels = 4
+[outputs]
+timeseries = true
+events = true
+"""
+
+
+def test_morris_indices_with_intervals_a_figure_and_kept_outputs(tmp_path):
+    exp = tmp_path / "morris.toml"
+    exp.write_text(MORRIS.format(tiny=DATA / "tiny.toml"))
+    out = tmp_path / "out"
+    assert sweep(exp, "--workers", "2", "--out", out) == 0
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert (out / "figures" / "sensitivity.png").stat().st_size > 0
+    assert len(pd.read_csv(out / "points.csv")) == 4 * (3 + 1)
+    cols = ["mu_star", "mu_star_ci_low", "mu_star_ci_high", "mu", "sigma"]
+    assert np.isfinite(table[cols].to_numpy()).all()
+    assert (table.mu_star_ci_low <= table.mu_star).all()
+    assert (table.mu_star <= table.mu_star_ci_high).all()
+    idx = table.set_index(["metric", "parameter"])["mu_star"]
+    # The shelter's day cost moves the cost and nothing that families go through.
+    assert idx[("signal_to_care_days_mean", "domains.shelter.day_cost_eur")] == 0
+    assert idx[("cost_eur_per_family", "domains.shelter.day_cost_eur")] > 0
+    assert idx[("signal_to_care_days_mean", "domains.youth.fte_per_100k")] > 0
+    # Kept on request: every run's event log, and the monthly series per point.
+    assert len(list((out / "runs" / "patchwork").glob("*.events.parquet"))) == 16
+    log = pd.read_parquet(next((out / "runs" / "patchwork").glob("*.events.parquet")))
+    assert {"time", "kind", "family"} <= set(log.columns) and len(log) > 100
+    series = pd.read_csv(out / "timeseries.csv")
+    assert len(series) == 16 * 3 and set(series.point) == set(range(16))
+
+
+ADAPTIVE = """
+name = "adaptive_tiny"
+master_seed = 3
+[set]
+years = 0.25
+warmup_days = 30
+[scenarios.patchwork]
+file = "{tiny}"
+[scenarios.cooperating]
+file = "{tiny}"
+set = {{ protocol = "integrated" }}
+[parameters]
+"domains.youth.fte_per_100k" = {{ values = [40, 60, 90] }}
+[replications]
+metric = "signal_to_care_days_mean"
+target_half_width = {target}
+min = 2
+step = 2
+max = 8
+"""
+
+
+def test_replications_until_a_target_ci_width_are_deterministic(tmp_path):
+    exp = tmp_path / "adaptive.toml"
+    target = 1.5
+    exp.write_text(ADAPTIVE.format(tiny=DATA / "tiny.toml", target=target))
+    assert sweep(exp, "--workers", "1", "--out", tmp_path / "one") == 0
+    assert sweep(exp, "--workers", "2", "--out", tmp_path / "two") == 0
+    for name in ("points.csv", "runs.csv", "summary.csv", "differences.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    points = pd.read_csv(tmp_path / "one" / "points.csv")
+    assert points.replications.between(2, 8).all() and points.replications.max() > 2
+    summary = pd.read_csv(tmp_path / "one" / "summary.csv")
+    s2c = summary[summary.metric == "signal_to_care_days_mean"].merge(points, on="point")
+    half = (s2c.ci_high - s2c.ci_low) / 2
+    # A point stops below its maximum only when every scenario's interval is narrow enough.
+    stopped = s2c.replications < 8
+    assert (half[stopped] <= target).all()
+    assert (s2c.n == s2c.replications).all()
+
+
+BAD = {
+    "unknown key": ('colour = "red"', "colour: unknown key (allowed: analysis, baseline"),
+    "missing scenario file": (
+        '[scenarios.a]\nfile = "nowhere.toml"',
+        "scenarios.a.file: ",
+    ),
+    "bad scenario change": (
+        '[scenarios.a]\nfile = "{tiny}"\nset = {{ domains.youth.intake_minutes = 3 }}',
+        "scenarios.a: domains.youth.intake_minutes: unknown key",
+    ),
+    "unknown parameter": (
+        '{a}[parameters]\n"domains.youth.intake_minutes" = {{ low = 1, high = 2 }}',
+        "parameters.domains.youth.intake_minutes: unknown parameter (allowed at 'intake_minutes'",
+    ),
+    "low above high": (
+        '{a}[parameters]\n"handover.region_border_latency_days" = {{ low = 9, high = 2 }}',
+        "parameters.handover.region_border_latency_days: low (9.0) must be below high (2.0)",
+    ),
+    "value out of range": (
+        '{a}[parameters]\n"domains.youth.fte_per_100k" = {{ low = -5, high = 2 }}\n[sampler]\nkind = "lhs"\nn = 4',
+        "parameters.domains.youth.fte_per_100k: -5.0 is not allowed (scenario a): domains.youth.fte_per_100k: Input should be greater than or equal to 0",
+    ),
+    "range on a choice": (
+        "{a}[parameters]\nscheme = {{ low = 0, high = 1 }}",
+        "parameters.scheme: not a number; give values = [...]",
+    ),
+    "unknown sampler": ('{a}[sampler]\nkind = "halton"', "sampler.kind: Input should be 'grid'"),
+    "morris without n": (
+        '{a}[parameters]\nyears = {{ low = 0.1, high = 0.2 }}\n[sampler]\nkind = "morris"',
+        "sampler: sampler 'morris' needs n",
+    ),
+    "sobol not a power of two": (
+        '{a}[parameters]\nyears = {{ low = 0.1, high = 0.2 }}\n[sampler]\nkind = "sobol"\nn = 10',
+        "sampler: sobol needs n a power of 2",
+    ),
+    "grid range without levels": (
+        "{a}[parameters]\nyears = {{ low = 0.1, high = 0.2 }}",
+        "parameters.years: a range in a grid needs levels",
+    ),
+    "unknown metric": (
+        '{a}[replications]\nmetric = "happiness"\ntarget_half_width = 1',
+        "replications.metric: unknown metric 'happiness' (allowed: admin_hours_share",
+    ),
+    "unknown baseline": (
+        'baseline = "nope"\n{a}',
+        "baseline: unknown scenario 'nope' (allowed: a)",
+    ),
+    "discovery without parameters": (
+        '{a}[scenarios.b]\nfile = "{tiny}"\n[discovery]\nscenario = "b"\nmetric = "families"',
+        "discovery: needs [parameters]",
+    ),
+    "zero replications": ("replications = 0\n{a}", "replications: must be between 1 and 100000"),
+    "not TOML": ("name = ", "not valid TOML"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_experiment_files_give_one_line(case, tmp_path, capsys):
+    text, expected = BAD[case]
+    tiny = DATA / "tiny.toml"
+    scenario_a = f'[scenarios.a]\nfile = "{tiny}"\n'
+    path = tmp_path / "bad.toml"
+    path.write_text(text.format(a=scenario_a, tiny=tiny))
+    assert sweep(path, "--out", tmp_path / "out", "--workers", "1") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"sdsim: error: {path}: ")
+    assert expected in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_frees_each_finished_model(tiny):
+    """A sweep's worker runs model after model: none may stay in memory (Mesa 3.3 kept them)."""
+    import gc
+
+    from mesa import Agent
+
+    from model.engine import SocialDomainModel
+    from model.runner import evaluate, simulate
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, SocialDomainModel) for o in gc.get_objects())
+
+    before, numbered = alive(), len(Agent._ids)
+    for seed in (1, 2):
+        evaluate(tiny, seed)
+        simulate(tiny, seed)
+    assert alive() == before and len(Agent._ids) == numbered
+
+
+def test_an_interrupted_pool_stops_the_runs_in_flight():
+    """Ctrl-C must not wait for runs that take minutes: the workers are stopped."""
+    from model.experiments.evaluators import PoolEvaluator
+
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), PoolEvaluator(2) as pool:
+        results = pool.imap_unordered(time.sleep, [0, 120, 120])
+        next(results)
+        workers = list(pool.pool._processes.values())
+        raise KeyboardInterrupt
+    assert not any(w.is_alive() for w in workers)
+    assert time.monotonic() - t0 < 60

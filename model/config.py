@@ -27,7 +27,7 @@ SRC_VT_POLICE = (
     "CBS Beleidsinformatie Veilig Thuis: almost 70 % of reports by police or justice (2024)"
 )
 SRC_AZW_ADMIN = "CBS AZW survey via Binnenlands Bestuur: youth-care workers spend 38 % of their time on administration (2021-25)"
-SRC_STAFFING = "assumption: set so that the patchwork default runs at about 90 % utilisation"
+SRC_STAFFING = "assumption: about 90 % utilisation at steady state in the patchwork default (measured over 10 simulated years)"
 SRC_CAO_HOURS = "CAO Jeugdzorg / Sociaal Werk: 36 hours a week is a full-time job"
 
 
@@ -501,7 +501,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (10.0, 26.0, 52.0),
             "Van der Zwaan (ABJ 2020): 70 % of wijkteam youth trajectories close within a year",
         ),
-        fte_per_100k=(38.0, SRC_STAFFING),
+        fte_per_100k=(45.0, SRC_STAFFING),
         hourly_cost_eur=(75.0, ASSUMPTION),
         visits_per_week=(0.5, ASSUMPTION),
         youth_mandate_max_severity=(
@@ -528,8 +528,9 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         care_admin_share=(0.30, SRC_AZW_ADMIN),
         care_weeks_mean=((12.0, 30.0, 52.0), ASSUMPTION),
         fte_per_100k=(
-            64.0,
-            "assumption, set for ~90 % utilisation; CBS 2019: 27,270 FTE in youth-care organisations (156 per 100k), not all case-carrying",
+            83.0,
+            "assumption, about 90 % utilisation at steady state; CBS 2019: 27,270 FTE in "
+            "youth-care organisations (156 per 100k), not all case-carrying",
         ),
         hourly_cost_eur=(
             90.0,
@@ -559,7 +560,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (0.7, 0.5, 0.35),
             "Verwey-Jonker cohort 2020: violence stops in ~30 % of families",
         ),
-        fte_per_100k=(13.0, SRC_STAFFING),
+        fte_per_100k=(13.5, SRC_STAFFING),
         hourly_cost_eur=(
             85.0,
             "derived: Regio Hart van Brabant, ~EUR 630 per Veilig Thuis case (2017-18)",
@@ -581,7 +582,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (8.0, 20.0, 37.0),
             "Monitor Veilige Opvang 2022-23: follow-on stay mean 259 days",
         ),
-        fte_per_100k=(9.0, SRC_STAFFING),
+        fte_per_100k=(10.0, SRC_STAFFING),
         hourly_cost_eur=(80.0, ASSUMPTION),
         day_cost_eur=(90.0, ASSUMPTION),
         visits_per_week=(0.0, "assumption: clients live at the shelter"),
@@ -997,9 +998,10 @@ class Scenario(Strict):
         2.0, unit="years", source="-", gt=0, le=50, doc="simulated time after the warm-up"
     )
     warmup_days: float = P(
-        365.0,
+        1095.0,
         unit="days",
-        source="assumption: queues fill from empty; long youth care needs about a year",
+        source="assumption: caseloads fill from empty and needs that come back build up; "
+        "after 3 years demand is within ~5 % of its steady level (docs/model.md)",
         ge=0,
         le=36500,
         doc="simulated before the measured period; families arriving then are not measured",

@@ -330,7 +330,9 @@ class SocialDomainModel(mesa.Model):
 
     def new_need(self, t: float, fam: Family, domain: int, severity: int, luck) -> Need:
         self.need_states[WAITING] += 1
-        return Need(self._new_id("need"), fam, domain, severity, t, -1, luck)
+        need = Need(self._new_id("need"), fam, domain, severity, t, -1, luck)
+        fam.needs.append(need)
+        return need
 
     def fresh_luck(self, rng: np.random.Generator | None = None) -> tuple[float, ...]:
         """Luck for a need that arises during the run (a recurrence, a new report)."""
@@ -369,13 +371,12 @@ class SocialDomainModel(mesa.Model):
         """Needs come to light: a report to Veilig Thuis or a family at the wijkteam."""
         episode = self._new_id("episode")
         log = self.log
-        watch = self.escalation.watch
         for n in needs:
             n.episode = episode
             log.need_record(t, Kind.NEED, n, detail=n.severity)
             if n.domain == VT:
                 fam.safety = True
-            watch(t, n, n.e_incident)
+        self.escalation.watch(t, fam, needs[0].e_incident)
         org = self._serving[VT if via_vt else WIJKTEAM][fam.municipality]
         open_here = fam.open_cases.get(org.oid)
         report = NOT_VT
@@ -393,6 +394,12 @@ class SocialDomainModel(mesa.Model):
         case = Case(self.next_case_id(), fam, org, needs, episode, "short" if open_here else "full")
         fam.open_cases.setdefault(org.oid, []).append(case)
         self.admit(t, case)
+
+    def report_follow_up(self, t: float, fam: Family, vt: Organisation) -> None:
+        """A new report about a family whose Veilig Thuis case is open: it adds to that case."""
+        source = self.stream.source_of(float(self.rng.random()), True)
+        self.log.record(t, Kind.SIGNAL, fam.id, -1, self._new_id("episode"), -1, vt.oid, -1,
+                        fam.municipality, vt.domain, 0.0, source, FOLLOW_UP)  # fmt: skip
 
     def on_handover_arrives(self, t: float, case: Case) -> None:
         self.handovers.receive(t, case)
@@ -561,6 +568,7 @@ class SocialDomainModel(mesa.Model):
 
     def close_need(self, t: float, need: Need, outcome: int) -> None:
         state = need.state
+        need.family.needs.remove(need)
         need.state = DONE
         need.outcome = outcome
         self.need_states[state] -= 1

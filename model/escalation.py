@@ -1,8 +1,9 @@
-"""Escalation: incidents while a need waits, needs that come back, repeat reports.
+"""Escalation: incidents while a family waits, needs that come back, repeat reports.
 
-While a need waits for care, new incidents happen at a rate that grows with severity;
-each makes the need more severe and, in a family with a safety problem, is reported to
-Veilig Thuis again (a follow-up during an open case, or a repeat report, hermelding).
+While a family has needs waiting for care, incidents happen at a rate that grows with the
+severity of its worst waiting need; each makes its waiting needs more severe and, in a
+family with a safety problem, is reported to Veilig Thuis again (a follow-up during an
+open case, or a repeat report, hermelding).
 When care ends, or the family drops out, the need may come back later, more severe if it
 was not resolved; preventive support makes mild needs come back less often.
 """
@@ -13,16 +14,16 @@ from typing import TYPE_CHECKING
 
 from .domains import VT
 from .events import Kind
-from .families import DROPPED, RESOLVED, WAITING, Need
+from .families import DROPPED, RESOLVED, WAITING, Family, Need
 
 if TYPE_CHECKING:
     from .engine import SocialDomainModel
 
 
 class Escalation:
-    # Incidents further ahead than this are armed only if the need is still waiting by then.
+    # Incidents further ahead than this are armed only if the family still waits by then.
     # Most needs reach care within weeks, so most far-off incidents never happen; keeping
-    # them out of the event heap keeps it small. Timing stays exact: an incident at time T
+    # them out of the event queue keeps it small. Timing stays exact: an incident at time T
     # is always handled at T.
     ARM_AFTER_DAYS = 60.0
 
@@ -30,44 +31,66 @@ class Escalation:
         self.model = model
         self.cfg = model.scenario.escalation
         self.rate_per_day = [r / 365.0 for r in self.cfg.incident_rate_while_waiting_per_year]
-        self._pending: dict[int, list[tuple[float, Need]]] = {}  # day -> incidents to arm then
+        self._pending: dict[int, list[tuple[float, Family, int]]] = {}  # day -> incidents to arm
 
-    def watch(self, t: float, need: Need, unit_exponential: float) -> None:
-        """Schedule the next incident of a waiting need; it is ignored if care has begun by then."""
-        rate = self.rate_per_day[need.severity - 1]
+    def watch(self, t: float, fam: Family, unit_exponential: float | None = None) -> None:
+        """(Re)start the family's incident clock at the rate of its most severe waiting need.
+
+        One clock per family, not per need: a family in crisis has incidents, not each of its
+        problems separately, and a report about a family already in Veilig Thuis's hands is a
+        follow-up on that case, not a new need with a clock of its own. (Clocks per need let
+        reports breed reports once Veilig Thuis queued: the model ran away.) Restarting is
+        exact because the waiting time to an incident is memoryless.
+        """
+        fam.clock += 1
+        severity = max((n.severity for n in fam.needs if n.state == WAITING), default=0)
+        rate = self.rate_per_day[severity - 1] if severity else 0.0
         if rate <= 0:
             return
         m = self.model
-        when = t + unit_exponential / rate
+        e = float(m.rng.exponential()) if unit_exponential is None else unit_exponential
+        when = t + e / rate
         if when >= m.end_day:
             return
         if when - t <= self.ARM_AFTER_DAYS:
-            m.schedule(when, self.on_incident, need)
+            m.schedule(when, self.on_incident, (fam, fam.clock))
             return
         day = int(t + self.ARM_AFTER_DAYS)
         bucket = self._pending.get(day)
         if bucket is None:
             bucket = self._pending[day] = []
             m.schedule(float(day), self._arm, day)
-        bucket.append((when, need))
+        bucket.append((when, fam, fam.clock))
 
     def _arm(self, t: float, day: int) -> None:
-        for when, need in self._pending.pop(day):
-            if need.state == WAITING:
-                self.model.schedule(when, self.on_incident, need)
+        for when, fam, clock in self._pending.pop(day):
+            if clock == fam.clock and any(n.state == WAITING for n in fam.needs):
+                self.model.schedule(when, self.on_incident, (fam, clock))
 
-    def on_incident(self, t: float, need: Need) -> None:
-        if need.state != WAITING:
+    def on_incident(self, t: float, clocked: tuple[Family, int]) -> None:
+        """An incident while the family waits: its waiting needs get worse and, in a family with
+        a safety problem, someone reports it to Veilig Thuis."""
+        fam, clock = clocked
+        if clock != fam.clock:
+            return  # the clock was restarted since
+        waiting = [n for n in fam.needs if n.state == WAITING]
+        if not waiting:
             return
         m = self.model
-        fam = need.family
-        if need.severity < 3:
-            need.severity += 1
-            m.log.need_record(t, Kind.ESCALATION, need, detail=need.severity, aux=1)
-        if fam.safety:
-            report = m.new_need(t, fam, VT, need.severity, m.fresh_luck())
-            m.signal(t, fam, [report], via_vt=True)
-        self.watch(t, need, float(m.rng.exponential()))
+        for need in waiting:
+            if need.severity < 3:
+                need.severity += 1
+                m.log.need_record(t, Kind.ESCALATION, need, detail=need.severity, aux=1)
+        if not fam.safety:
+            self.watch(t, fam)
+            return
+        vt = m.serving(VT, fam.municipality)
+        if fam.open_cases.get(vt.oid):  # Veilig Thuis has the family already: a follow-up report
+            m.report_follow_up(t, fam, vt)
+            self.watch(t, fam)
+        else:  # known before (a repeat report) or never (a first one): a new safety need
+            report = m.new_need(t, fam, VT, max(n.severity for n in waiting), m.fresh_luck())
+            m.signal(t, fam, [report], via_vt=True)  # restarts the clock
 
     def on_need_closed(self, t: float, need: Need) -> None:
         cfg = self.cfg

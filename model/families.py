@@ -97,6 +97,8 @@ class Family:
         "safety",
         "u_entry",
         "u_place",
+        "needs",
+        "clock",
     )
 
     def __init__(
@@ -119,6 +121,8 @@ class Family:
         self.safety = False  # ever had a safety need: incidents become reports
         self.u_entry = u_entry
         self.u_place = u_place
+        self.needs: list[Need] = []  # needs not yet done
+        self.clock = 0  # the family's incident clock: only the latest scheduled incident counts
 
 
 @dataclass

@@ -641,7 +641,7 @@ class SocialDomainModel(mesa.Model):
             )
             self.close_need(t, n, outcome)
         grouped: dict[int, tuple[Organisation, list[Need]]] = {}
-        for need, target in case.later:
+        for need, target in case.later + self.handovers.onward(t, case):
             if need.state == WAITING:
                 grouped.setdefault(target.oid, (target, []))[1].append(need)
         for target, needs in grouped.values():

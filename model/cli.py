@@ -34,6 +34,7 @@ KEY_ROWS: tuple[str, ...] = (
     "repeat_report_share",
     "unmet_need_share",
     "cost_eur_per_family",
+    "littles_law_max_rel_error",
 )
 
 

@@ -22,7 +22,7 @@ from scipy import stats
 
 from .config import Scenario
 from .engine import SocialDomainModel
-from .metrics import frame, signal_to_care, summarise, timeseries
+from .metrics import frame, littles_law, signal_to_care, summarise, timeseries
 
 
 @dataclass
@@ -48,7 +48,7 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     summary = summarise(arrays, info)
     series = timeseries(arrays, info)
     need_delays = signal_to_care(frame(arrays), info)
-    orgs = model.organisation_table()
+    orgs = model.organisation_table().merge(littles_law(arrays, info), on="org", how="left")
     events = model.log.to_frame(orgs, model.geography.codes)
     wall = time.perf_counter() - t0
     summary["wall_seconds"] = wall

@@ -1,4 +1,4 @@
-"""The command line: `sdsim run`, `sdsim compare`, `sdsim params`.
+"""The command line: `sdsim run`, `sdsim compare`, `sdsim validate`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -172,6 +172,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    import json
+
+    from tqdm import tqdm
+
+    from .validation import report, validate
+
+    overrides = parse_set(args.set)
+    if args.years is not None:
+        overrides["years"] = args.years
+    checks = validate(
+        args.files,
+        args.replications,
+        args.workers or (os.cpu_count() or 1),
+        args.seed,
+        overrides,
+        progress=lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
+    )
+    if args.json:
+        print(json.dumps([c.as_dict() for c in checks], indent=2))
+    else:
+        print(report(checks))
+    return 0 if all(c.passed for c in checks) else 1
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from .paramdoc import render
 
@@ -251,6 +276,27 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", help="results folder (default: results/comparison/)")
     common(cmp_)
     cmp_.set_defaults(func=cmd_compare)
+
+    val = sub.add_parser(
+        "validate",
+        help="check queueing results (M/M/c, Jackson network) against their analytic values",
+        description=(
+            "Replicate the degenerate scenarios in scenarios/validation/ and compare arrival "
+            "rates, waits and sojourn times with queueing theory. Exit code 1 if a check fails."
+        ),
+    )
+    val.add_argument(
+        "files",
+        nargs="*",
+        metavar="SCENARIO",
+        help="default: scenarios/validation/mmc.toml and jackson.toml",
+    )
+    val.add_argument("--json", action="store_true", help="print the checks as a JSON list")
+    val.add_argument("--replications", type=int, default=20, help="runs per scenario (default 20)")
+    val.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    val.add_argument("--seed", type=int, help="master seed (default: each scenario's)")
+    common(val)
+    val.set_defaults(func=cmd_validate)
 
     prm = sub.add_parser(
         "params", help="print every parameter with its default, unit and source (markdown)"

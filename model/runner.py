@@ -87,18 +87,20 @@ def run_many(
     tasks: Sequence[tuple[Scenario, int]],
     workers: int = 1,
     progress: Callable[[Iterable], Iterable] | None = None,
+    fn: Callable[[Scenario, int], dict] = evaluate,
 ) -> list[dict]:
-    """Evaluate (scenario, seed) pairs, in order, on `workers` processes.
+    """Evaluate (scenario, seed) pairs with `fn` (a picklable top-level function), in order,
+    on `workers` processes.
 
     Results do not depend on the number of workers: each run's randomness comes from its
     own seed only.
     """
     wrap = progress or (lambda it: it)
     if workers <= 1 or len(tasks) <= 1:
-        return [evaluate(sc, seed) for sc, seed in wrap(tasks)]
+        return [fn(sc, seed) for sc, seed in wrap(tasks)]
     ctx = mp.get_context("spawn")  # no inherited state; the same on every platform
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(evaluate, sc, seed) for sc, seed in tasks]
+        futures = [pool.submit(fn, sc, seed) for sc, seed in tasks]
         return [f.result() for f in wrap(futures_in_order(futures))]
 
 

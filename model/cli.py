@@ -1,4 +1,4 @@
-"""The command line: `sdsim run`, `sdsim compare`, `sdsim validate`, `sdsim params`.
+"""The command line: `sdsim run`, `compare`, `validate`, `calibrate`, `params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -55,11 +55,15 @@ def parse_set(items: Sequence[str] | None) -> dict:
     return out
 
 
-def _load(path: str, args: argparse.Namespace) -> Scenario:
+def _overrides(args: argparse.Namespace) -> dict:
     overrides = parse_set(getattr(args, "set", None))
     if getattr(args, "years", None) is not None:
         overrides["years"] = args.years
-    return load_scenario(path, overrides)
+    return overrides
+
+
+def _load(path: str, args: argparse.Namespace) -> Scenario:
+    return load_scenario(path, _overrides(args))
 
 
 def _text(path: str) -> str:
@@ -179,15 +183,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     from .validation import report, validate
 
-    overrides = parse_set(args.set)
-    if args.years is not None:
-        overrides["years"] = args.years
     checks = validate(
         args.files,
         args.replications,
         args.workers or (os.cpu_count() or 1),
         args.seed,
-        overrides,
+        _overrides(args),
         progress=lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
     )
     if args.json:
@@ -195,6 +196,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(report(checks))
     return 0 if all(c.passed for c in checks) else 1
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    import json
+
+    from tqdm import tqdm
+
+    from .calibration import calibrate, default_scenario, report
+
+    path = args.scenario or str(default_scenario())
+    sc, rows = calibrate(
+        path,
+        args.replications,
+        args.workers or (os.cpu_count() or 1),
+        args.seed,
+        _overrides(args),
+        progress=lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
+    )
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2))
+    else:
+        print(report(sc, rows, args.replications))
+    return 0
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -297,6 +321,24 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--seed", type=int, help="master seed (default: each scenario's)")
     common(val)
     val.set_defaults(func=cmd_validate)
+
+    cal = sub.add_parser(
+        "calibrate",
+        help="the model against public Dutch figures (youth care, Veilig Thuis), per measured year",
+        description=(
+            "Replicate a scenario and set its youth-care and Veilig Thuis figures against the "
+            "observed ones, with tolerances. Changes no parameter; see docs/calibration.md."
+        ),
+    )
+    cal.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="default: scenarios/patchwork.toml"
+    )
+    cal.add_argument("--json", action="store_true", help="print the rows as a JSON list")
+    cal.add_argument("--replications", type=int, default=5, help="runs (default 5)")
+    cal.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    cal.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
+    common(cal)
+    cal.set_defaults(func=cmd_calibrate)
 
     prm = sub.add_parser(
         "params", help="print every parameter with its default, unit and source (markdown)"

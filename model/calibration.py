@@ -263,6 +263,8 @@ def _fmt(x: float, unit: str) -> str:
         return "n/a"
     if unit.startswith("share"):
         return f"{100 * x:.1f} %"
+    if unit == "days":
+        return f"{x:.1f}"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
 
 

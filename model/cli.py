@@ -1,4 +1,4 @@
-"""The command line: `sdsim run`, `compare`, `validate`, `calibrate`, `params`.
+"""The command line: `sdsim run`, `sdsim compare`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -55,15 +55,11 @@ def parse_set(items: Sequence[str] | None) -> dict:
     return out
 
 
-def _overrides(args: argparse.Namespace) -> dict:
+def _load(path: str, args: argparse.Namespace) -> Scenario:
     overrides = parse_set(getattr(args, "set", None))
     if getattr(args, "years", None) is not None:
         overrides["years"] = args.years
-    return overrides
-
-
-def _load(path: str, args: argparse.Namespace) -> Scenario:
-    return load_scenario(path, _overrides(args))
+    return load_scenario(path, overrides)
 
 
 def _text(path: str) -> str:
@@ -176,6 +172,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_params(args: argparse.Namespace) -> int:
+    from .paramdoc import render
+
+    print(render(), end="")
+    return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    """--set and --years as dotted-path overrides, for commands that load files themselves."""
+    overrides = parse_set(args.set)
+    if args.years is not None:
+        overrides["years"] = args.years
+    return overrides
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     import json
 
@@ -218,13 +229,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(json.dumps([r.as_dict() for r in rows], indent=2))
     else:
         print(report(sc, rows, args.replications))
-    return 0
-
-
-def cmd_params(args: argparse.Namespace) -> int:
-    from .paramdoc import render
-
-    print(render(), end="")
     return 0
 
 
@@ -301,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(cmp_)
     cmp_.set_defaults(func=cmd_compare)
 
+    prm = sub.add_parser(
+        "params", help="print every parameter with its default, unit and source (markdown)"
+    )
+    prm.set_defaults(func=cmd_params)
+
     val = sub.add_parser(
         "validate",
         help="check queueing results (M/M/c, Jackson network) against their analytic values",
@@ -339,11 +348,6 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
     common(cal)
     cal.set_defaults(func=cmd_calibrate)
-
-    prm = sub.add_parser(
-        "params", help="print every parameter with its default, unit and source (markdown)"
-    )
-    prm.set_defaults(func=cmd_params)
     return p
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from scipy import stats
 
 from .config import Scenario
 from .engine import SocialDomainModel
-from .metrics import frame, littles_law, signal_to_care, summarise, timeseries
+from .metrics import frame, signal_to_care, summarise, timeseries
 
 
 @dataclass
@@ -48,8 +49,11 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     summary = summarise(arrays, info)
     series = timeseries(arrays, info)
     need_delays = signal_to_care(frame(arrays), info)
-    orgs = model.organisation_table().merge(littles_law(arrays, info), on="org", how="left")
+    orgs = model.organisation_table()
     events = model.log.to_frame(orgs, model.geography.codes)
+    from .metrics import littles_law  # L, lambda and W per organisation, for organisations.csv
+
+    orgs = orgs.merge(littles_law(arrays, info), on="org", how="left")
     wall = time.perf_counter() - t0
     summary["wall_seconds"] = wall
     summary["events_processed"] = model.events_processed
@@ -87,10 +91,10 @@ def run_many(
     tasks: Sequence[tuple[Scenario, int]],
     workers: int = 1,
     progress: Callable[[Iterable], Iterable] | None = None,
-    fn: Callable[[Scenario, int], dict] = evaluate,
-) -> list[dict]:
-    """Evaluate (scenario, seed) pairs with `fn` (a picklable top-level function), in order,
-    on `workers` processes.
+    fn: Callable[[Scenario, int], Any] = evaluate,
+) -> list:
+    """Apply `fn` (default: `evaluate`) to (scenario, seed) pairs, in order, on `workers`
+    processes; `fn` must be a module-level function, so that it pickles.
 
     Results do not depend on the number of workers: each run's randomness comes from its
     own seed only.

@@ -179,56 +179,42 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def _overrides(args: argparse.Namespace) -> dict:
-    """--set and --years as dotted-path overrides, for commands that load files themselves."""
+def _replicated(args: argparse.Namespace) -> dict:
+    """What `validate` and `calibrate` share: overrides (--set, --years), workers, seed and a
+    progress bar on stderr."""
+    from tqdm import tqdm
+
     overrides = parse_set(args.set)
     if args.years is not None:
         overrides["years"] = args.years
-    return overrides
+    return {
+        "workers": args.workers or (os.cpu_count() or 1),
+        "seed": args.seed,
+        "overrides": overrides,
+        "progress": lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
+    }
+
+
+def _print_rows(args: argparse.Namespace, rows: Sequence, text: str) -> None:
+    import json
+
+    print(json.dumps([r.as_dict() for r in rows], indent=2) if args.json else text)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    import json
-
-    from tqdm import tqdm
-
     from .validation import report, validate
 
-    checks = validate(
-        args.files,
-        args.replications,
-        args.workers or (os.cpu_count() or 1),
-        args.seed,
-        _overrides(args),
-        progress=lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
-    )
-    if args.json:
-        print(json.dumps([c.as_dict() for c in checks], indent=2))
-    else:
-        print(report(checks))
+    checks = validate(args.files, args.replications, **_replicated(args))
+    _print_rows(args, checks, report(checks))
     return 0 if all(c.passed for c in checks) else 1
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    import json
-
-    from tqdm import tqdm
-
     from .calibration import calibrate, default_scenario, report
 
     path = args.scenario or str(default_scenario())
-    sc, rows = calibrate(
-        path,
-        args.replications,
-        args.workers or (os.cpu_count() or 1),
-        args.seed,
-        _overrides(args),
-        progress=lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
-    )
-    if args.json:
-        print(json.dumps([r.as_dict() for r in rows], indent=2))
-    else:
-        print(report(sc, rows, args.replications))
+    sc, rows = calibrate(path, args.replications, **_replicated(args))
+    _print_rows(args, rows, report(sc, rows, args.replications))
     return 0
 
 

@@ -1,5 +1,5 @@
 """The command line: `sdsim run`, `sdsim compare`, `sdsim sweep`, `sdsim journey`,
-`sdsim regions`, `sdsim map`, `sdsim params`.
+`sdsim regions`, `sdsim map`, `sdsim validate`, `sdsim calibrate`, `sdsim params`.
 
 Bad input (unknown key, wrong type, value out of range, missing file) ends with one line
 naming the file, the field and what is allowed, and exit code 2; never a traceback.
@@ -42,6 +42,7 @@ KEY_ROWS: tuple[str, ...] = (
     "repeat_report_share",
     "unmet_need_share",
     "cost_eur_per_family",
+    "littles_law_max_rel_error",
 )
 
 
@@ -462,6 +463,45 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replicated(args: argparse.Namespace) -> dict:
+    """What `validate` and `calibrate` share: overrides (--set, --years), workers, seed and a
+    progress bar on stderr."""
+    from tqdm import tqdm
+
+    overrides = parse_set(args.set)
+    if args.years is not None:
+        overrides["years"] = args.years
+    return {
+        "workers": args.workers or (os.cpu_count() or 1),
+        "seed": args.seed,
+        "overrides": overrides,
+        "progress": lambda it: tqdm(it, desc="runs", unit="run", file=sys.stderr),
+    }
+
+
+def _print_rows(args: argparse.Namespace, rows: Sequence, text: str) -> None:
+    import json
+
+    print(json.dumps([r.as_dict() for r in rows], indent=2) if args.json else text)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import report, validate
+
+    checks = validate(args.files, args.replications, **_replicated(args))
+    _print_rows(args, checks, report(checks))
+    return 0 if all(c.passed for c in checks) else 1
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import calibrate, default_scenario, report
+
+    path = args.scenario or str(default_scenario())
+    sc, rows = calibrate(path, args.replications, **_replicated(args))
+    _print_rows(args, rows, report(sc, rows, args.replications))
+    return 0
+
+
 def print_table(table, names: Sequence[str], replications: int) -> None:
     width = max(12, *(len(n) + 2 for n in names))
     print(f"\nmean over {replications} replication(s) (common random numbers); +- half the 95 % CI")
@@ -616,6 +656,45 @@ def build_parser() -> argparse.ArgumentParser:
         "params", help="print every parameter with its default, unit and source (markdown)"
     )
     prm.set_defaults(func=cmd_params)
+
+    val = sub.add_parser(
+        "validate",
+        help="check queueing results (M/M/c, Jackson network) against their analytic values",
+        description=(
+            "Replicate the degenerate scenarios in scenarios/validation/ and compare arrival "
+            "rates, waits and sojourn times with queueing theory. Exit code 1 if a check fails."
+        ),
+    )
+    val.add_argument(
+        "files",
+        nargs="*",
+        metavar="SCENARIO",
+        help="default: scenarios/validation/mmc.toml and jackson.toml",
+    )
+    val.add_argument("--json", action="store_true", help="print the checks as a JSON list")
+    val.add_argument("--replications", type=int, default=20, help="runs per scenario (default 20)")
+    val.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    val.add_argument("--seed", type=int, help="master seed (default: each scenario's)")
+    common(val)
+    val.set_defaults(func=cmd_validate)
+
+    cal = sub.add_parser(
+        "calibrate",
+        help="the model against public Dutch figures (youth care, Veilig Thuis), per measured year",
+        description=(
+            "Replicate a scenario and set its youth-care and Veilig Thuis figures against the "
+            "observed ones, with tolerances. Changes no parameter; see docs/calibration.md."
+        ),
+    )
+    cal.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="default: scenarios/patchwork.toml"
+    )
+    cal.add_argument("--json", action="store_true", help="print the rows as a JSON list")
+    cal.add_argument("--replications", type=int, default=5, help="runs (default 5)")
+    cal.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    cal.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
+    common(cal)
+    cal.set_defaults(func=cmd_calibrate)
     return p
 
 

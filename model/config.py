@@ -14,7 +14,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .domains import DOMAINS, PROTOCOLS, SCHEMES
 
@@ -466,6 +474,30 @@ class DomainConfig(Strict):
         le=3,
         doc="youth needs up to this severity are helped here without a handover (wijkteam)",
     )
+    onward_referral: dict[str, float] = P(
+        dict.fromkeys(DOMAINS, 0.0),
+        unit="probability per need, by receiving domain",
+        source=ASSUMPTION,
+        doc="when care for a need ends, the chance that a need in another domain was found and is handed on there (at most 1 in all)",
+    )
+
+    @field_validator("onward_referral", mode="before")
+    @classmethod
+    def _onward_defaults(cls, value: Any) -> Any:
+        """A scenario names only the domains it refers on to; the others are 0."""
+        if isinstance(value, dict):
+            return {**dict.fromkeys(DOMAINS, 0.0), **value}
+        return value
+
+    @field_validator("onward_referral", mode="after")
+    @classmethod
+    def _onward_probabilities(cls, onward: dict[str, float]) -> dict[str, float]:
+        if set(onward) - set(DOMAINS):
+            unknown = ", ".join(sorted(set(onward) - set(DOMAINS)))
+            raise ValueError(f"unknown domain {unknown} (allowed: {', '.join(DOMAINS)})")
+        if min(onward.values()) < 0 or sum(onward.values()) > 1 + 1e-9:
+            raise ValueError("must be probabilities in [0, 1] summing to at most 1")
+        return onward
 
     @model_validator(mode="after")
     def _shares(self) -> DomainConfig:
@@ -605,6 +637,24 @@ class Domains(Strict):
     def _merge_defaults(cls, data: Any) -> Any:
         values = {d: {k: v for k, (v, _src) in DOMAIN_DEFAULTS[d].items()} for d in DOMAINS}
         return _merge_named_defaults(data, values)
+
+    @model_validator(mode="after")
+    def _onward_referrals_end(self) -> Domains:
+        """Onward referrals go to another domain, and every need eventually leaves the chain."""
+        for d in DOMAINS:
+            if self[d].onward_referral[d] > 0:
+                raise ValueError(
+                    f"{d}.onward_referral.{d}: a domain refers on to other domains only"
+                )
+        if max(abs(np.linalg.eigvals(self.onward_matrix()))) >= 1 - 1e-9:
+            raise ValueError(
+                "onward_referral: the referrals form a closed loop; some need must leave the chain"
+            )
+        return self
+
+    def onward_matrix(self) -> np.ndarray:
+        """Routing probabilities between domains at the end of care (rows: from, columns: to)."""
+        return np.array([[self[d].onward_referral[e] for e in DOMAINS] for d in DOMAINS])
 
     def __getitem__(self, domain: str) -> DomainConfig:
         return getattr(self, domain)

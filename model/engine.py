@@ -220,6 +220,10 @@ class SocialDomainModel(mesa.Model):
             while self.day < self.end_day:
                 self.step()
             self.run_until(self.end_day)
+        # A finished model makes no more agents. Mesa 3.3 numbers agents per model in a
+        # class-level dict (`Agent._ids`) that would keep every model alive, so a process that
+        # runs many (a sweep's worker) would grow by a whole model per run.
+        mesa.Agent._ids.pop(self, None)
         return self
 
     def run_until(self, until: float) -> None:
@@ -534,7 +538,7 @@ class SocialDomainModel(mesa.Model):
             self.log.case_record(t, Kind.CARE_END, case, n.id, 0.0, int(outcome == RESOLVED))
             self.close_need(t, n, outcome)
         grouped: dict[int, tuple[Organisation, list[Need]]] = {}
-        for need, target in case.later:
+        for need, target in case.later + self.handovers.onward(t, case):
             if need.state == WAITING:
                 grouped.setdefault(target.oid, (target, []))[1].append(need)
         for target, needs in grouped.values():

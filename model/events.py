@@ -41,7 +41,7 @@ class Kind(IntEnum):
 
 KIND_DOC: dict[Kind, str] = {
     Kind.SIGNAL: "a signal reaches an organisation; detail = source (SOURCES), aux = report type (REPORT_TYPES)",
-    Kind.NEED: "a need arises; domain = the need's domain, detail = severity (1-3)",
+    Kind.NEED: "a need arises; domain = the need's domain, detail = severity (1-3); case and org = where it was found, for an onward referral",
     Kind.QUEUED: "a case joins an organisation's queue; detail = priority (severity)",
     Kind.ASSIGNED: "first contact: a professional takes the case; value = days waited in the queue",
     Kind.INTAKE: "an intake; value = hours, detail = 1 when the family told its story (full intake), aux = 1 when information was lost on the way",

@@ -8,6 +8,12 @@ information travels with the case, means a full new intake. Crossing a region bo
 information is lost; a sender who knows the receiving organisation (familiarity from
 joint cases, or a boundary spanner) feels less of both. What each protocol changes is
 in protocols.py; this module applies it.
+
+Onward referral: when care for a need ends, a domain may find a need in another domain
+and hand it on (`onward_referral`, per receiving domain; all zero by default). The new
+need arises at that moment, keeps the family's episode and severity, and travels as any
+handover does. With fixed probabilities this makes the organisations a Jackson network,
+which `validation.py` checks against its analytic waits.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .domains import SHELTER, VT, WIJKTEAM, YOUTH
+import numpy as np
+
+from .domains import DOMAINS, SHELTER, VT, WIJKTEAM, YOUTH
 from .events import BORDER_PROVINCE, BORDER_REGION, PLACED_ELSEWHERE, RETYPING, Kind
 from .organisations import INTAKE, Case
 
@@ -38,6 +46,11 @@ class Handovers:
             tuple[int, int], int
         ] = {}  # (professional pid, organisation oid) -> joint cases
         self._border: dict[tuple[int, int], int] = {}
+        # Per sending domain: cumulative onward probabilities, or None when it never refers on.
+        self.onward_cum: list[np.ndarray | None] = []
+        for d in DOMAINS:
+            p = np.array([sc.domains[d].onward_referral[e] for e in DOMAINS])
+            self.onward_cum.append(np.cumsum(p) if p.sum() > 0 else None)
 
     # ------------------------------------------------------------------ triage
     def handled_here(self, org: Organisation, need: Need) -> bool:
@@ -75,6 +88,31 @@ class Handovers:
         if self.protocol.handover_after_intake or need.domain == SHELTER or need.severity == 3:
             return True
         return not self.domains[org.domain].hands_over_after_care
+
+    def onward(self, t: float, case: Case) -> list[tuple[Need, Organisation]]:
+        """Needs found during the care that just ended, each with the organisation it goes to.
+
+        One draw from `model.rng` per need cared for, and none at all in a domain that never
+        refers on, so scenarios without onward referral keep their random streams.
+        """
+        cum = self.onward_cum[case.org.domain]
+        if cum is None:
+            return []
+        m = self.model
+        fam = case.family
+        out = []
+        for n in case.own:
+            domain = int(np.searchsorted(cum, m.rng.random(), side="right"))
+            if domain >= len(DOMAINS):
+                continue
+            need = m.new_need(t, fam, domain, n.severity, m.fresh_luck())
+            need.episode = case.episode
+            m.log.record(t, Kind.NEED, fam.id, need.id, case.episode, case.id, case.org.oid, -1,
+                         fam.municipality, domain, 0.0, need.severity)  # fmt: skip
+            out.append((need, self.target(case.org, need, fam)))
+        if out:
+            m.escalation.watch(t, fam, out[0][0].e_incident)
+        return out
 
     # ------------------------------------------------------------------ borders and familiarity
     def border(self, a: Organisation, b: Organisation) -> int:

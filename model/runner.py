@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from mesa import Agent
 from scipy import stats
 
 from .config import Scenario
@@ -61,10 +60,12 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     per_mun.insert(2, "province", [geo.province_names[p] for p in geo.province])
     orgs = model.organisation_table()
     events = model.log.to_frame(orgs, model.geography.codes)
+    from .metrics import littles_law  # L, lambda and W per organisation, for organisations.csv
+
+    orgs = orgs.merge(littles_law(arrays, info), on="org", how="left")
     wall = time.perf_counter() - t0
     summary["wall_seconds"] = wall
     summary["events_processed"] = model.events_processed
-    release(model)
     return RunResult(
         scenario,
         model.seed_used,
@@ -89,15 +90,7 @@ def evaluate(scenario: Scenario, seed: int) -> dict:
     arrays = model.log.arrays()
     summary = summarise(arrays, info)
     summary["timeseries"] = timeseries(arrays, info)
-    release(model)
     return summary
-
-
-def release(model: SocialDomainModel) -> None:
-    """Let a finished model be freed. Mesa 3.3 numbers agents per model in a class-level
-    dict (`Agent._ids`) that keeps every model alive, so a process that runs many models
-    (a sweep's worker) would grow by a whole model per run."""
-    Agent._ids.pop(model, None)
 
 
 def replication_seeds(master_seed: int, n: int) -> list[int]:

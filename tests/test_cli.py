@@ -31,6 +31,7 @@ REQUIRED = (
     "unmet_need_share",
     "cost_eur_total",
     "cost_eur_per_family",
+    "littles_law_max_rel_error",
 )
 
 

@@ -1,0 +1,54 @@
+"""Calibration: the model's figures per measured year, checked by hand against the log."""
+
+import json
+
+import numpy as np
+
+from model.calibration import TARGETS, YOUNG_SHARE, measure
+from model.cli import main
+from model.engine import SocialDomainModel
+from model.metrics import summarise
+
+
+def test_figures_match_the_log_counted_by_hand(tiny):
+    sc = tiny.replace(years=1.0)
+    fig = measure(sc, 5)
+    assert set(fig) == {t.key for t in TARGETS} and all(len(v) == 1 for v in fig.values())
+    model = SocialDomainModel(sc, seed=5).run()
+    a, info = model.log.arrays(), model.run_info()
+    summary = summarise(a, info)  # the same one-year window
+    pop = model.geography.population.sum()
+    assert fig["vt_reports_per_1000"][0] == summary["vt_reports"] / pop * 1000
+    assert fig["repeat_report_share"][0] == summary["repeat_report_share"]
+    assert fig["follow_up_report_share"][0] == summary["follow_up_report_share"]
+    # Young people in youth care: youth needs whose care overlaps the measured year.
+    ev = model.log.to_frame(model.organisation_table())
+    youth_needs = set(ev.loc[(ev.kind == "need") & (ev.domain == "youth"), "need"])
+    start = ev[(ev.kind == "care_start") & ev.need.isin(youth_needs)].set_index("need")
+    end = ev[ev.kind == "care_end"].set_index("need")["time"]
+    stop = end.reindex(start.index).fillna(np.inf)
+    y0, y1 = info.measure_from, info.measure_from + 365
+    users = start[(start.time < y1) & (stop >= y0)]
+    assert len(users) > 100
+    assert fig["youth_care_share"][0] == len(users) / (pop * YOUNG_SHARE)
+    at_wijkteam = (users.domain == "wijkteam").mean()  # the care_start's domain is its org's
+    assert np.isclose(fig["wijkteam_share_of_youth_care"][0], at_wijkteam)
+    assert 0 < at_wijkteam < 1
+
+
+def test_calibrate_command_reports_every_target_and_changes_nothing(tiny_path, capsys):
+    before = tiny_path.read_text()
+    args = ["calibrate", str(tiny_path), "--replications", "2", "--years", "1", "--workers", "1"]
+    assert main([*args, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["target"] for r in rows] == [t.key for t in TARGETS]
+    for r in rows:
+        assert r["ci_low"] <= r["model"] <= r["ci_high"]
+        assert r["inside"] == (r["tolerance_low"] <= r["model"] <= r["tolerance_high"])
+        assert r["source"] and r["knobs"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "young people in youth care in a year" in out and "targets inside their tolerance" in out
+    assert tiny_path.read_text() == before
+    assert main([*args[:-4], "--years", "0.5"]) == 2
+    assert "at least 1" in capsys.readouterr().err

@@ -533,7 +533,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (10.0, 26.0, 52.0),
             "Van der Zwaan (ABJ 2020): 70 % of wijkteam youth trajectories close within a year",
         ),
-        fte_per_100k=(45.0, SRC_STAFFING),
+        fte_per_100k=(44.0, SRC_STAFFING),
         hourly_cost_eur=(75.0, ASSUMPTION),
         visits_per_week=(0.5, ASSUMPTION),
         youth_mandate_max_severity=(
@@ -543,12 +543,14 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
     ),
     "youth": _sourced(
         incidence_per_1000_per_year=(
-            13.0,
-            "derived: CBS Jeugdmonitor 2024, 474 thousand young people (10.6 %) in youth care in 2023",
+            12.5,
+            "calibrated to CBS Jeugdmonitor 2024: 474 thousand young people (10.6 %) in youth "
+            "care in 2023 (docs/calibration.md)",
         ),
         severity_shares=(
-            (0.35, 0.45, 0.2),
-            "assumption; CBS 2023: 41 of 474 thousand with residential stay",
+            (0.25, 0.55, 0.2),
+            "calibrated: the mild share sets the wijkteam's share of youth care, about 15 % (CBS, "
+            "Jeugdhulp 1e halfjaar 2023); CBS 2023: 41 of 474 thousand with residential stay",
         ),
         intake_hours=(4.0, ASSUMPTION),
         short_intake_hours=(1.0, ASSUMPTION),
@@ -560,7 +562,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         care_admin_share=(0.30, SRC_AZW_ADMIN),
         care_weeks_mean=((12.0, 30.0, 52.0), ASSUMPTION),
         fte_per_100k=(
-            83.0,
+            87.0,
             "assumption, about 90 % utilisation at steady state; CBS 2019: 27,270 FTE in "
             "youth-care organisations (156 per 100k), not all case-carrying",
         ),
@@ -573,8 +575,9 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
     ),
     "vt": _sourced(
         incidence_per_1000_per_year=(
-            2.9,
-            "derived: CBS 85361NED, 31.9 % of 127,340 reports are first reports (2023)",
+            3.4,
+            "calibrated to CBS 85361NED 2023: 127,340 reports, 31.9 % first reports "
+            "(docs/calibration.md)",
         ),
         severity_shares=((0.3, 0.45, 0.25), ASSUMPTION),
         intake_hours=(6.0, ASSUMPTION),
@@ -592,7 +595,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (0.7, 0.5, 0.35),
             "Verwey-Jonker cohort 2020: violence stops in ~30 % of families",
         ),
-        fte_per_100k=(13.5, SRC_STAFFING),
+        fte_per_100k=(16.0, SRC_STAFFING),
         hourly_cost_eur=(
             85.0,
             "derived: Regio Hart van Brabant, ~EUR 630 per Veilig Thuis case (2017-18)",
@@ -614,7 +617,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (8.0, 20.0, 37.0),
             "Monitor Veilige Opvang 2022-23: follow-on stay mean 259 days",
         ),
-        fte_per_100k=(10.0, SRC_STAFFING),
+        fte_per_100k=(11.0, SRC_STAFFING),
         hourly_cost_eur=(80.0, ASSUMPTION),
         day_cost_eur=(90.0, ASSUMPTION),
         visits_per_week=(0.0, "assumption: clients live at the shelter"),
@@ -725,6 +728,15 @@ class FamilyConfig(Strict):
         source=ASSUMPTION,
         doc="who brings a family to the wijkteam",
     )
+    vt_known_before_share: float = P(
+        0.35,
+        unit="share",
+        source="history before the simulated period; calibrated to CBS 85361NED 2023: 38.1 % of "
+        "Veilig Thuis reports are repeat reports (docs/calibration.md)",
+        ge=0,
+        le=1,
+        doc="families the simulation meets for the first time whom Veilig Thuis knew already",
+    )
     motivation_decay_days: float = P(
         60.0,
         unit="days",
@@ -822,10 +834,11 @@ class HandoverConfig(Strict):
 
 class EscalationConfig(Strict):
     incident_rate_while_waiting_per_year: Triple = P(
-        (0.3, 0.8, 2.0),
+        (0.3, 0.85, 2.2),
         unit="incidents/year (mild, moderate, severe)",
-        source=ASSUMPTION,
-        doc="new incidents while a need waits for care",
+        source="calibrated to CBS 85361NED 2023: 28.5 % of reports are follow-ups during an "
+        "open case (docs/calibration.md)",
+        doc="incidents in a family while a need waits for care or Veilig Thuis investigates",
     )
     recurrence_after_success: float = P(
         0.1, unit="probability", source=ASSUMPTION, ge=0, le=1, doc="a resolved need comes back"

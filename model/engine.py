@@ -122,6 +122,7 @@ class SocialDomainModel(mesa.Model):
         self._shelter_elsewhere = self._nearest_other_shelter()
         self._staff()
 
+        self._vt_known_before = self.fam_cfg.vt_known_before_share
         self._dropout_max = self.fam_cfg.dropout_max_share
         self._decay = self.fam_cfg.motivation_decay_days
         self._preventive = scenario.escalation.preventive_support
@@ -291,6 +292,7 @@ class SocialDomainModel(mesa.Model):
                 chunk.u_entry.tolist(),
                 chunk.u_source.tolist(),
                 chunk.u_place.tolist(),
+                chunk.u_known.tolist(),
                 chunk.safety.tolist(),
                 chunk.need_start[:-1].tolist(),
                 chunk.need_start[1:].tolist(),
@@ -309,9 +311,9 @@ class SocialDomainModel(mesa.Model):
         self._next_arrival = self._rows[0][0]
 
     def _arrive(self) -> None:
-        t, mun, adults, children, u_entry, u_source, u_place, safety, first, last = self._rows[
-            self._row
-        ]
+        t, mun, adults, children, u_entry, u_source, u_place, u_known, safety, first, last = (
+            self._rows[self._row]
+        )
         need_rows = self._need_rows
         self._row += 1
         if self._row < len(self._rows):
@@ -320,6 +322,7 @@ class SocialDomainModel(mesa.Model):
             self._load_chunk()
         self.now = t
         fam = Family(self._new_id("family"), mun, adults, children, t, u_entry, u_place)
+        fam.known_to_vt = u_known < self._vt_known_before
         needs = [self.new_need(t, fam, *need_rows[j]) for j in range(first, last)]
         via_vt = safety and u_entry < self.fam_cfg.vt_entry_share
         self.signal(t, fam, needs, via_vt, self.stream.source_of(u_source, via_vt))

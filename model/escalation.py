@@ -14,14 +14,20 @@ from typing import TYPE_CHECKING
 
 from .domains import VT
 from .events import Kind
-from .families import DROPPED, RESOLVED, WAITING, Family, Need
+from .families import DROPPED, IN_CARE, RESOLVED, WAITING, Family, Need
 
 if TYPE_CHECKING:
     from .engine import SocialDomainModel
 
 
+def at_risk(need: Need) -> bool:
+    """Incidents happen while a need waits for help, and while Veilig Thuis investigates
+    (its investigation is not yet help: a new incident then is a follow-up report)."""
+    return need.state == WAITING or (need.domain == VT and need.state == IN_CARE)
+
+
 class Escalation:
-    # Incidents further ahead than this are armed only if the family still waits by then.
+    # Incidents further ahead than this are armed only if the family is still at risk then.
     # Most needs reach care within weeks, so most far-off incidents never happen; keeping
     # them out of the event queue keeps it small. Timing stays exact: an incident at time T
     # is always handled at T.
@@ -34,7 +40,7 @@ class Escalation:
         self._pending: dict[int, list[tuple[float, Family, int]]] = {}  # day -> incidents to arm
 
     def watch(self, t: float, fam: Family, unit_exponential: float | None = None) -> None:
-        """(Re)start the family's incident clock at the rate of its most severe waiting need.
+        """(Re)start the family's incident clock at the rate of its most severe need at risk.
 
         One clock per family, not per need: a family in crisis has incidents, not each of its
         problems separately, and a report about a family already in Veilig Thuis's hands is a
@@ -43,7 +49,7 @@ class Escalation:
         exact because the waiting time to an incident is memoryless.
         """
         fam.clock += 1
-        severity = max((n.severity for n in fam.needs if n.state == WAITING), default=0)
+        severity = max((n.severity for n in fam.needs if at_risk(n)), default=0)
         rate = self.rate_per_day[severity - 1] if severity else 0.0
         if rate <= 0:
             return
@@ -64,18 +70,18 @@ class Escalation:
 
     def _arm(self, t: float, day: int) -> None:
         for when, fam, clock in self._pending.pop(day):
-            if clock == fam.clock and any(n.state == WAITING for n in fam.needs):
+            if clock == fam.clock and any(at_risk(n) for n in fam.needs):
                 self.model.schedule(when, self.on_incident, (fam, clock))
 
     def on_incident(self, t: float, clocked: tuple[Family, int]) -> None:
-        """An incident while the family waits: its waiting needs get worse and, in a family with
-        a safety problem, someone reports it to Veilig Thuis."""
+        """An incident while the family waits or is investigated: its waiting needs get worse
+        and, in a family with a safety problem, someone reports it to Veilig Thuis."""
         fam, clock = clocked
         if clock != fam.clock:
             return  # the clock was restarted since
-        waiting = [n for n in fam.needs if n.state == WAITING]
-        if not waiting:
+        if not any(at_risk(n) for n in fam.needs):
             return
+        waiting = [n for n in fam.needs if n.state == WAITING]
         m = self.model
         for need in waiting:
             if need.severity < 3:
@@ -89,7 +95,8 @@ class Escalation:
             m.report_follow_up(t, fam, vt)
             self.watch(t, fam)
         else:  # known before (a repeat report) or never (a first one): a new safety need
-            report = m.new_need(t, fam, VT, max(n.severity for n in waiting), m.fresh_luck())
+            worst = max(n.severity for n in fam.needs if at_risk(n))
+            report = m.new_need(t, fam, VT, worst, m.fresh_luck())
             m.signal(t, fam, [report], via_vt=True)  # restarts the clock
 
     def on_need_closed(self, t: float, need: Need) -> None:

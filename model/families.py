@@ -136,6 +136,7 @@ class ArrivalChunk:
     u_entry: np.ndarray
     u_source: np.ndarray  # picks who gave the signal, once the entry is known
     u_place: np.ndarray
+    u_known: np.ndarray  # decides whether Veilig Thuis knew the family before the simulation
     safety: np.ndarray  # the family has a Veilig Thuis need
     need_start: np.ndarray  # family i has needs need_start[i]:need_start[i + 1]
     need_domain: np.ndarray
@@ -233,6 +234,7 @@ class FamilyStream:
         u_entry = rng.random(n)
         u_source = rng.random(n)
         u_place = rng.random(n)
+        u_known = rng.random(n)
         fam_idx, need_domain = np.nonzero(pattern)  # row-major: each family's needs together
         need_start = np.concatenate([[0], np.cumsum(pattern.sum(axis=1))])
         u_sev = rng.random(len(need_domain))
@@ -247,6 +249,7 @@ class FamilyStream:
             u_entry,
             u_source,
             u_place,
+            u_known,
             pattern[:, VT],
             need_start,
             need_domain,

@@ -99,9 +99,9 @@ def follow(scenario: Scenario, seed: int) -> dict:
     info = model.run_info()
     a = model.log.arrays()
     mine = {k: v[a["family"] == fam.id] for k, v in a.items()}
-    world = signal_to_care(frame(a), info)
+    world = signal_to_care(a, info)
     summary = summarise(mine, info)
-    needs = _needs(scenario, signal_to_care(frame(mine), info), mine)
+    needs = _needs(scenario, signal_to_care(mine, info), mine)
     orgs = model.organisation_table()
     records = _label(frame(mine), orgs)
     start = model.measure_from + scenario.journey.start_day

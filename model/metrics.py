@@ -31,6 +31,7 @@ What counts (so that each figure can be checked by hand against events.parquet):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,28 +75,59 @@ def _percentiles(x: np.ndarray) -> tuple[float, float, float]:
     return float(np.mean(x)), float(np.percentile(x, 50)), float(np.percentile(x, 90))
 
 
-def frame(a: dict[str, np.ndarray]) -> pd.DataFrame:
+def frame(a: Mapping[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame({k: v for k, v in a.items()})
 
 
-def handover_delays(df: pd.DataFrame, info: RunInfo) -> pd.DataFrame:
-    sent = df[(df.kind == Kind.HANDOVER_SENT) & (df.time >= info.measure_from)][
-        ["time", "case", "detail"]
-    ]
-    assigned = df[df.kind == Kind.ASSIGNED].groupby("case", sort=False)["time"].min()
-    out = sent.assign(assigned=sent["case"].map(assigned))
+def columns(a: Mapping[str, np.ndarray] | pd.DataFrame) -> dict[str, np.ndarray]:
+    """The log's columns as numpy arrays (no copies), from the arrays or a DataFrame.
+
+    Metrics work on these with boolean masks and only ever copy the small subsets they
+    need: a national run's log has tens of millions of records, and DataFrame copies of it
+    took most of 16 GB."""
+    return {k: np.asarray(a[k]) for k in a.keys()}
+
+
+def earliest(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys and the earliest time of each."""
+    order = np.lexsort((times, keys))
+    uniq, first = np.unique(keys[order], return_index=True)
+    return uniq, times[order][first]
+
+
+def lookup(uniq: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """values[key] for each query key (uniq sorted); NaN where a key is absent."""
+    pos = np.clip(np.searchsorted(uniq, query), 0, max(len(uniq) - 1, 0))
+    found = (uniq[pos] == query) if len(uniq) else np.zeros(len(query), dtype=bool)
+    out = np.full(len(query), np.nan)
+    out[found] = values[pos[found]]
+    return out
+
+
+def handover_delays(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    c = columns(a)
+    kind, t = c["kind"], c["time"]
+    sent = (kind == Kind.HANDOVER_SENT) & (t >= info.measure_from)
+    asg = kind == Kind.ASSIGNED
+    uniq, first = earliest(c["case"][asg], t[asg])
+    out = pd.DataFrame({"time": t[sent], "case": c["case"][sent], "detail": c["detail"][sent]})
+    out["assigned"] = lookup(uniq, first, out["case"].to_numpy())
     out["delay"] = (out["assigned"] - out["time"]).clip(lower=0)
     out["domain"] = info.org_domain[out["detail"].to_numpy()]
     return out
 
 
-def signal_to_care(df: pd.DataFrame, info: RunInfo) -> pd.DataFrame:
-    needs = df[(df.kind == Kind.NEED) & (df.time >= info.measure_from)][["time", "need", "domain"]]
-    start = df[df.kind == Kind.CARE_START].groupby("need", sort=False)["time"].min()
-    dropped = set(df.loc[df.kind == Kind.DROPOUT, "need"].to_numpy().tolist())
-    out = needs.assign(care_start=needs["need"].map(start))
+def signal_to_care(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    c = columns(a)
+    kind, t = c["kind"], c["time"]
+    arose = (kind == Kind.NEED) & (t >= info.measure_from)
+    start = kind == Kind.CARE_START
+    uniq, first = earliest(c["need"][start], t[start])
+    out = pd.DataFrame({"time": t[arose], "need": c["need"][arose], "domain": c["domain"][arose]})
+    need = out["need"].to_numpy()
+    out["care_start"] = lookup(uniq, first, need)
     out["delay"] = out["care_start"] - out["time"]
-    out["dropped"] = out["need"].isin(dropped)
+    out["dropped"] = np.isin(need, c["need"][kind == Kind.DROPOUT])
     return out
 
 
@@ -131,59 +163,63 @@ def littles_law(a: dict[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
         )
 
 
-def summarise(a: dict[str, np.ndarray], info: RunInfo) -> dict[str, float | int | dict]:
-    df = frame(a)
-    kind = df["kind"].to_numpy()
-    t = df["time"].to_numpy()
+def measured_families(c: dict[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
+    """Families whose first signal fell in the window (sorted ids), and a per-record mask of
+    their records."""
+    sig = c["kind"] == Kind.SIGNAL
+    fams, first = earliest(c["family"][sig], c["time"][sig])
+    measured = fams[first >= info.measure_from]
+    is_measured = np.zeros(int(c["family"].max(initial=-1)) + 1, dtype=bool)
+    is_measured[measured] = True
+    return measured, is_measured[c["family"]]
+
+
+def summarise(
+    a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo
+) -> dict[str, float | int | dict]:
+    c = columns(a)
+    kind, t, value, detail, aux = c["kind"], c["time"], c["value"], c["detail"], c["aux"]
     win = t >= info.measure_from
 
-    first_signal = df[kind == Kind.SIGNAL].groupby("family", sort=False)["time"].min()
-    measured = first_signal.index[first_signal.to_numpy() >= info.measure_from]
+    measured, of_measured = measured_families(c, info)
     n_fam = len(measured)
-    fam_rows = df[df["family"].isin(measured)]
 
-    ho = handover_delays(df, info)
+    ho = handover_delays(c, info)
     answered = ho.dropna(subset=["assigned"])
     h_mean, h_p50, h_p90 = _percentiles(answered["delay"].to_numpy())
-    sc = signal_to_care(df, info)
+    sc = signal_to_care(c, info)
     cared = sc.dropna(subset=["care_start"])
     s_mean, s_p50, s_p90 = _percentiles(cared["delay"].to_numpy())
 
-    intakes = fam_rows[fam_rows.kind == Kind.INTAKE]
-    stories = intakes[intakes.detail == 1]
-    redundant = int((stories.groupby("episode").size() - 1).clip(lower=0).sum())
-    met = fam_rows[fam_rows.kind == Kind.ASSIGNED]
-    orgs_per_family = met.groupby("family")["org"].nunique()
-    regions_per_family = (
-        met.assign(region=info.org_region[met["org"].to_numpy()])
-        .groupby("family")["region"]
-        .nunique()
-    )
+    intakes = of_measured & (kind == Kind.INTAKE)
+    stories = intakes & (detail == 1)
+    _, per_episode = np.unique(c["episode"][stories], return_counts=True)
+    redundant = int((per_episode - 1).sum())
+    met = of_measured & (kind == Kind.ASSIGNED)
+    met_family, met_org = c["family"][met].astype(np.int64), c["org"][met].astype(np.int64)
+    n_orgs = len(info.org_domain)
+    org_pairs = len(np.unique(met_family * n_orgs + met_org))
+    _, region_code = np.unique(info.org_region, return_inverse=True)
+    region_pairs = len(np.unique(met_family * n_orgs + region_code[met_org]))
 
-    flags = df.loc[win & (kind == Kind.HANDOVER_RECEIVED), "aux"].to_numpy()
+    flags = aux[win & (kind == Kind.HANDOVER_RECEIVED)]
     placed = (flags & PLACED_ELSEWHERE) > 0  # deliberate (safety), counted apart from misalignment
-    hours = {
-        name: float(df.loc[win & (kind == k), "value"].sum()) for k, name in HOURS_KINDS.items()
-    }
+    hours = {name: float(value[win & (kind == k)].sum()) for k, name in HOURS_KINDS.items()}
     total_hours = sum(hours.values())
 
-    vt = df[win & (kind == Kind.SIGNAL)]
-    vt = vt[vt.aux.isin([FIRST, REPEAT, FOLLOW_UP])]
-    n_vt = len(vt)
+    vt = win & (kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP])
+    n_vt = int(vt.sum())
 
-    in_win = df[win]
-    hour_rows = in_win[in_win.kind.isin([int(k) for k in HOURS_KINDS])]
-    dom_of_row = info.org_domain[hour_rows["org"].to_numpy()]
-    cost = float((hour_rows["value"].to_numpy() * info.hourly_cost_eur[dom_of_row]).sum())
-    care_rows = in_win[in_win.kind == Kind.CARE_START]
-    cost += float(
-        (
-            care_rows["aux"].to_numpy()
-            * info.day_cost_eur[info.org_domain[care_rows["org"].to_numpy()]]
-        ).sum()
+    hour_rows = win & np.isin(kind, [int(k) for k in HOURS_KINDS])
+    cost = float(
+        (value[hour_rows] * info.hourly_cost_eur[info.org_domain[c["org"][hour_rows]]]).sum()
     )
+    care_rows = win & (kind == Kind.CARE_START)
+    cost += float((aux[care_rows] * info.day_cost_eur[info.org_domain[c["org"][care_rows]]]).sum())
+    ends = win & (kind == Kind.CARE_END)
 
     n_needs = len(sc)
+    nan = float("nan")
     summary: dict[str, float | int | dict] = {
         "families": n_fam,
         "needs": n_needs,
@@ -196,54 +232,39 @@ def summarise(a: dict[str, np.ndarray], info: RunInfo) -> dict[str, float | int 
         "signal_to_care_days_mean": s_mean,
         "signal_to_care_days_p50": s_p50,
         "signal_to_care_days_p90": s_p90,
-        "intakes_per_family_mean": len(intakes) / n_fam if n_fam else float("nan"),
-        "stories_told_per_family_mean": len(stories) / n_fam if n_fam else float("nan"),
+        "intakes_per_family_mean": int(intakes.sum()) / n_fam if n_fam else nan,
+        "stories_told_per_family_mean": int(stories.sum()) / n_fam if n_fam else nan,
         "redundant_intakes": redundant,
-        "redundant_intakes_per_family_mean": redundant / n_fam if n_fam else float("nan"),
-        "organisations_per_family_mean": float(
-            orgs_per_family.reindex(measured, fill_value=0).mean()
-        )
-        if n_fam
-        else float("nan"),
-        "regions_per_family_mean": float(regions_per_family.reindex(measured, fill_value=0).mean())
-        if n_fam
-        else float("nan"),
+        "redundant_intakes_per_family_mean": redundant / n_fam if n_fam else nan,
+        "organisations_per_family_mean": org_pairs / n_fam if n_fam else nan,
+        "regions_per_family_mean": region_pairs / n_fam if n_fam else nan,
         "border_crossings": int((((flags & BORDER_REGION) > 0) & ~placed).sum()),
         "province_crossings": int((((flags & BORDER_PROVINCE) > 0) & ~placed).sum()),
         "placements_elsewhere": int(placed.sum()),
-        "information_lost": int(((kind == Kind.INTAKE) & win & (df["aux"].to_numpy() == 1)).sum()),
+        "information_lost": int(((kind == Kind.INTAKE) & win & (aux == 1)).sum()),
         "coordination_hours": hours["coordination"],
-        "admin_hours_share": hours["administration"] / total_hours if total_hours else float("nan"),
+        "admin_hours_share": hours["administration"] / total_hours if total_hours else nan,
         "hours_total": total_hours,
         **{f"hours_{name}": v for name, v in hours.items()},
         "escalations": int((win & (kind == Kind.ESCALATION)).sum()),
         "vt_reports": n_vt,
-        "repeat_report_share": float((vt.aux == REPEAT).sum() / n_vt) if n_vt else float("nan"),
-        "follow_up_report_share": float((vt.aux == FOLLOW_UP).sum() / n_vt)
-        if n_vt
-        else float("nan"),
+        "repeat_report_share": float((vt & (aux == REPEAT)).sum() / n_vt) if n_vt else nan,
+        "follow_up_report_share": float((vt & (aux == FOLLOW_UP)).sum() / n_vt) if n_vt else nan,
         "dropouts": int(sc["dropped"].sum()),
-        "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs)
-        if n_needs
-        else float("nan"),
-        "care_success_share": _success_share(df, win),
+        "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs) if n_needs else nan,
+        "care_success_share": float(detail[ends].mean()) if ends.any() else nan,
         "cost_eur_total": cost,
-        "cost_eur_per_family": cost / n_fam if n_fam else float("nan"),
+        "cost_eur_per_family": cost / n_fam if n_fam else nan,
         "fte_total": info.fte_total,
     }
-    little = littles_law(a, info)
+    little = littles_law(c, info)
     counted = little[little["cases_closed"] >= LITTLE_MIN_CLOSED]
     summary["littles_law_max_rel_error"] = (
-        float(counted["littles_law_rel_error"].max()) if len(counted) else float("nan")
+        float(counted["littles_law_rel_error"].max()) if len(counted) else nan
     )
     summary["littles_law_organisations"] = len(counted)
     summary["by_domain"] = _by_domain(ho, sc)
     return summary
-
-
-def _success_share(df: pd.DataFrame, win: np.ndarray) -> float:
-    ends = df[win & (df["kind"].to_numpy() == Kind.CARE_END)]
-    return float(ends["detail"].mean()) if len(ends) else float("nan")
 
 
 def _by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -263,53 +284,51 @@ def _by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]
     return out
 
 
-def timeseries(a: dict[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
+def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
     """Monthly figures over the measured window (month 0 starts when the warm-up ends)."""
-    df = frame(a)
+    c = columns(a)
+    kind, t, aux, value = c["kind"], c["time"], c["aux"], c["value"]
     n_months = max(1, int(np.ceil((info.end_day - info.measure_from) / MONTH_DAYS - 1e-9)))
     edges = info.measure_from + MONTH_DAYS * np.arange(n_months + 1)
 
-    def per_month(mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        tt = df["time"].to_numpy()[mask]
-        idx = np.floor((tt - info.measure_from) / MONTH_DAYS).astype(np.int64)
+    def per_month(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        idx = np.floor((times - info.measure_from) / MONTH_DAYS).astype(np.int64)
         ok = (idx >= 0) & (idx < n_months)
-        w = None if values is None else values[ok]
+        w = None if weights is None else weights[ok]
         return np.bincount(idx[ok], weights=w, minlength=n_months)[:n_months]
 
-    kind = df["kind"].to_numpy()
-    out = pd.DataFrame({"month": np.arange(n_months), "day_start": edges[:-1] - info.measure_from})
-    out["signals"] = per_month(kind == Kind.SIGNAL)
-    out["needs"] = per_month(kind == Kind.NEED)
-    out["handovers"] = per_month(kind == Kind.HANDOVER_SENT)
-    out["care_starts"] = per_month(kind == Kind.CARE_START)
-    out["escalations"] = per_month(kind == Kind.ESCALATION)
-    aux = df["aux"].to_numpy()
-    out["vt_reports"] = per_month((kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP]))
-    out["repeat_reports"] = per_month((kind == Kind.SIGNAL) & (aux == REPEAT))
+    def count(mask: np.ndarray) -> np.ndarray:
+        return per_month(t[mask])
 
-    # Signal-to-care delay of the care that started each month.
-    arose = df[kind == Kind.NEED].set_index("need")["time"]
-    starts = df[kind == Kind.CARE_START].drop_duplicates("need")
-    delay = (starts["time"] - starts["need"].map(arose)).to_numpy()
-    mask = np.zeros(len(df), dtype=bool)
-    mask[starts.index.to_numpy()] = True
-    total = per_month(mask, delay)
+    out = pd.DataFrame({"month": np.arange(n_months), "day_start": edges[:-1] - info.measure_from})
+    out["signals"] = count(kind == Kind.SIGNAL)
+    out["needs"] = count(kind == Kind.NEED)
+    out["handovers"] = count(kind == Kind.HANDOVER_SENT)
+    out["care_starts"] = count(kind == Kind.CARE_START)
+    out["escalations"] = count(kind == Kind.ESCALATION)
+    out["vt_reports"] = count((kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP]))
+    out["repeat_reports"] = count((kind == Kind.SIGNAL) & (aux == REPEAT))
+
+    # Signal-to-care delay of the care that started each month (each need's first start).
+    is_need = kind == Kind.NEED
+    needs, arose = earliest(c["need"][is_need], t[is_need])
+    start = kind == Kind.CARE_START
+    started, t_start = earliest(c["need"][start], t[start])
+    delay = t_start - lookup(needs, arose, started)
+    total = per_month(t_start, delay)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["signal_to_care_days_mean"] = total / out["care_starts"].to_numpy()
 
     # Needs waiting at each month's end: arisen, not yet in care, not dropped out.
-    t_arose = np.sort(df.loc[kind == Kind.NEED, "time"].to_numpy())
-    t_left = np.sort(
-        np.concatenate([starts["time"].to_numpy(), df.loc[kind == Kind.DROPOUT, "time"].to_numpy()])
-    )
-    ends = edges[1:]
-    out["needs_waiting"] = np.searchsorted(t_arose, ends, side="left") - np.searchsorted(
-        t_left, ends, side="left"
-    )
+    t_left = np.sort(np.concatenate([t_start, t[kind == Kind.DROPOUT]]))
+    month_ends = edges[1:]
+    out["needs_waiting"] = np.searchsorted(
+        np.sort(arose), month_ends, side="left"
+    ) - np.searchsorted(t_left, month_ends, side="left")
 
-    v = df["value"].to_numpy()
     for k, name in HOURS_KINDS.items():
-        out[f"hours_{name}"] = per_month(kind == k, v[kind == k])
+        mask = kind == k
+        out[f"hours_{name}"] = per_month(t[mask], value[mask])
     return out
 
 
@@ -341,49 +360,47 @@ AREA_MEANS: dict[str, tuple[str, str, float]] = {
 }
 
 
-def by_municipality(a: dict[str, np.ndarray], info: RunInfo, n: int) -> pd.DataFrame:
+def by_municipality(
+    a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo, n: int
+) -> pd.DataFrame:
     """Counts per home municipality (the families'), with the definitions of `summarise`:
     measured families, needs that arose in the window (and their days to care), stories
     told by measured families, and handovers in the window across a region or province
     border (deliberate placements elsewhere apart)."""
-    df = frame(a)
-    kind = df["kind"].to_numpy()
-    win = df["time"].to_numpy() >= info.measure_from
-    mun = df["municipality"].to_numpy()
+    c = columns(a)
+    kind, aux, mun = c["kind"], c["aux"], c["municipality"]
+    win = c["time"] >= info.measure_from
 
-    def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(
-            mun[mask], weights=None if weights is None else weights[mask], minlength=n
-        )[:n]
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(mun[mask], minlength=n)[:n]
 
-    first = df[kind == Kind.SIGNAL].groupby("family", sort=False)[["time", "municipality"]].min()
-    measured = first[first["time"] >= info.measure_from]
-    measured_rows = df["family"].isin(measured.index).to_numpy()
-    sc = signal_to_care(df, info)
-    home = df.loc[(kind == Kind.NEED), ["need", "municipality"]].set_index("need")["municipality"]
-    sc_mun = sc["need"].map(home).to_numpy().astype(np.int64)
+    measured, of_measured = measured_families(c, info)
+    sig = kind == Kind.SIGNAL
+    fams, where = np.unique(c["family"][sig], return_index=True)
+    home_of_measured = mun[sig][where][np.isin(fams, measured)]
+    sc = signal_to_care(c, info)
+    is_need = kind == Kind.NEED
+    needs, home = np.unique(c["need"][is_need], return_index=True)
+    sc_mun = mun[is_need][home][np.searchsorted(needs, sc["need"].to_numpy())].astype(np.int64)
     cared = sc["care_start"].notna().to_numpy()
-    flags = df["aux"].to_numpy()
     received = win & (kind == Kind.HANDOVER_RECEIVED)
-    placed = (flags & PLACED_ELSEWHERE) > 0
+    placed = (aux & PLACED_ELSEWHERE) > 0
     out = pd.DataFrame(
         {
-            "families": np.bincount(measured["municipality"].to_numpy(), minlength=n)[:n],
+            "families": np.bincount(home_of_measured, minlength=n)[:n],
             "needs": np.bincount(sc_mun, minlength=n)[:n],
             "needs_cared": np.bincount(sc_mun[cared], minlength=n)[:n],
             "signal_to_care_days_sum": np.bincount(
                 sc_mun[cared], weights=sc["delay"].to_numpy()[cared], minlength=n
             )[:n],
-            "stories_told": count(
-                measured_rows & (kind == Kind.INTAKE) & (df["detail"].to_numpy() == 1)
-            ),
-            "border_crossings": count(received & ((flags & BORDER_REGION) > 0) & ~placed),
-            "province_crossings": count(received & ((flags & BORDER_PROVINCE) > 0) & ~placed),
+            "stories_told": count(of_measured & (kind == Kind.INTAKE) & (c["detail"] == 1)),
+            "border_crossings": count(received & ((aux & BORDER_REGION) > 0) & ~placed),
+            "province_crossings": count(received & ((aux & BORDER_PROVINCE) > 0) & ~placed),
             "placements_elsewhere": count(received & placed),
         }
     )
     out["needs_uncared"] = out["needs"] - out["needs_cared"]
-    return out.astype({c: np.int64 for c in out.columns if c != "signal_to_care_days_sum"})
+    return out.astype({col: np.int64 for col in out.columns if col != "signal_to_care_days_sum"})
 
 
 def area_means(counts: pd.DataFrame, member: np.ndarray, n_areas: int) -> pd.DataFrame:

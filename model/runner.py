@@ -24,7 +24,7 @@ from scipy import stats
 from .config import Scenario
 from .engine import SocialDomainModel
 from .geography import Geography, RegionSet
-from .metrics import by_municipality, frame, signal_to_care, summarise, timeseries
+from .metrics import by_municipality, signal_to_care, summarise, timeseries
 
 
 @dataclass
@@ -52,7 +52,7 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     arrays = model.log.arrays()
     summary = summarise(arrays, info)
     series = timeseries(arrays, info)
-    need_delays = signal_to_care(frame(arrays), info)
+    need_delays = signal_to_care(arrays, info)
     geo = model.geography
     per_mun = by_municipality(arrays, info, geo.n)
     per_mun.insert(0, "code", geo.codes)

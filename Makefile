@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo reorganise test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ demo: $(STAMP)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/centralised.toml \
 	    scenarios/decentralised.toml scenarios/aligned.toml scenarios/cooperating.toml \
 	    --replications 3 --workers 2 --out results/demo
+
+reorganise: $(STAMP)
+	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/reorganise_aligned.toml \
+	    scenarios/reorganise_centralised.toml scenarios/cooperate_from_year2.toml \
+	    --years 5 --replications 3 --workers 2 --out results/reorganise_or_cooperate
 
 test: $(STAMP)
 	$(BIN)/ruff check model tests experiments

@@ -46,6 +46,12 @@ KEY_ROWS: tuple[str, ...] = (
 )
 
 
+def reorganisation_rows() -> tuple[str, ...]:
+    from .counterfactual import FIGURES
+
+    return (*FIGURES, "cost_eur_total", "cost_eur_incl_reorganisation")
+
+
 def parse_set(items: Sequence[str] | None) -> dict:
     """--set domains.youth.intake_hours=5 ; the value is read as TOML (numbers, booleans,
     strings, lists), and taken as a plain string when it is not valid TOML."""
@@ -141,24 +147,32 @@ def cmd_run(args: argparse.Namespace) -> int:
                 tmp / "figures" / f"map_{stem}.png",
                 f"{scenario.name}: {scenario.scheme} scheme, {scenario.protocol} protocol, seed {seed}",
             )
+        if result.recovery is not None:
+            from .figures import recovery_figure
+
+            result.recovery.to_csv(tmp / "reorganisation_recovery.csv", index=False)
+            days = [r.day() for r in scenario.reorganisation]
+            recovery_figure(result.recovery, days, result.summary["recovery_days"],
+                            tmp / "figures" / "reorganisation.png")  # fmt: skip
     print(
         f"{scenario.name}: {scenario.scheme} regions, {scenario.protocol} protocol, seed {seed}, "
         f"{scenario.years:g} years after {scenario.warmup_days:g} days warm-up "
         f"({result.wall_seconds:.1f} s, {result.events_processed:,} events)"
     )
-    for key in KEY_ROWS:
+    for key in KEY_ROWS + (reorganisation_rows() if scenario.reorganisation else ()):
         print(f"  {key:36s} {_fmt(result.summary[key])}")
     print(f"results in {out}/")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    import numpy as np
     import pandas as pd
     from tqdm import tqdm
 
-    from .figures import compare_figures
+    from .figures import compare_figures, reorganisation_figure
     from .output import atomic_folder, manifest, write_json
-    from .runner import comparison_table, paired_differences, replication_seeds, run_many
+    from .runner import comparison_table, paired_differences, replication_seeds, run_scenarios
 
     scenarios = [_load(p, args) for p in args.scenarios]
     names = [s.name for s in scenarios]
@@ -166,15 +180,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ScenarioError(f"compare: scenario names must differ, got {', '.join(names)}")
     master = scenarios[0].seed if args.seed is None else args.seed
     seeds = replication_seeds(master, args.replications)
-    tasks = [(sc, seed) for sc in scenarios for seed in seeds]
     workers = args.workers or (os.cpu_count() or 1)
-    flat = run_many(
-        tasks,
+    results = run_scenarios(
+        scenarios,
+        seeds,
         workers,
-        progress=lambda it: tqdm(it, total=len(tasks), desc="runs", unit="run", file=sys.stderr),
+        progress=lambda it, total: tqdm(it, total=total, desc="runs", unit="run", file=sys.stderr),
     )
     r = args.replications
-    results = [flat[i * r : (i + 1) * r] for i in range(len(scenarios))]
+    reorganising = any(s.reorganisation for s in scenarios)
     table = comparison_table(names, results)
     diffs = paired_differences(names, results)
     series = {
@@ -209,7 +223,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
             tmp / "timeseries.csv", index=False
         )
         compare_figures(table, series, tmp / "figures")
-    print_table(table, names, r)
+        if reorganising:
+            marks = {}
+            for sc, runs in zip(scenarios, results, strict=True):
+                if sc.reorganisation:
+                    rec = [run["recovery_days"] for run in runs if run["reorganisation_recovered"]]
+                    mean = float(np.mean(rec)) if rec else float("nan")
+                    marks[sc.name] = ([x.day() for x in sc.reorganisation], mean, len(rec) / r)
+            reorganisation_figure(series, marks, tmp / "figures" / "compare_reorganisation.png")
+    print_table(table, names, r, KEY_ROWS + (reorganisation_rows() if reorganising else ()))
     print(f"results in {out}/ (comparison.csv, differences.csv against {names[0]}, figures/)")
     return 0
 
@@ -502,12 +524,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_table(table, names: Sequence[str], replications: int) -> None:
+def print_table(
+    table, names: Sequence[str], replications: int, rows: Sequence[str] = KEY_ROWS
+) -> None:
     width = max(12, *(len(n) + 2 for n in names))
     print(f"\nmean over {replications} replication(s) (common random numbers); +- half the 95 % CI")
     print(f"{'metric':36s}" + "".join(f"{n:>{width}s}" for n in names))
     pivot = table.set_index(["metric", "scenario"])
-    for key in KEY_ROWS:
+    for key in rows:
         cells = []
         for n in names:
             row = pivot.loc[(key, n)]

@@ -67,6 +67,7 @@ from .organisations import (
     Organisation,
     build_organisations,
 )
+from .reorganisation import Reorganiser
 
 INF = math.inf
 
@@ -115,12 +116,9 @@ class SocialDomainModel(mesa.Model):
         self.regions = catchments(self.geography, scenario.scheme, scenario.schemes)
         self.orgs_by_domain = build_organisations(self, self.geography, self.regions)
         self.orgs: list[Organisation] = [o for orgs in self.orgs_by_domain for o in orgs]
-        self._serving = [
-            [orgs[r] for r in self.regions[d].member]
-            for d, orgs in zip(DOMAINS, self.orgs_by_domain, strict=True)
-        ]
-        self._shelter_elsewhere = self._nearest_other_shelter()
-        self._staff()
+        self.rewire()
+        self._next_pid = 0
+        self.staff(self.orgs, self.rng)
 
         self._vt_known_before = self.fam_cfg.vt_known_before_share
         self._dropout_max = self.fam_cfg.dropout_max_share
@@ -142,6 +140,8 @@ class SocialDomainModel(mesa.Model):
         self.need_states = [0, 0, 0]  # waiting, in care, done: checked against the log in tests
         self.events_processed = 0
 
+        self.reorganiser = Reorganiser(self) if scenario.reorganisation else None
+
         self.datacollector = DataCollector(
             model_reporters={
                 **{
@@ -157,11 +157,12 @@ class SocialDomainModel(mesa.Model):
         self.day = 0
 
     # ------------------------------------------------------------------ set-up
-    def _staff(self) -> None:
+    def staff(self, orgs: list[Organisation], rng: np.random.Generator) -> None:
+        """Teams and professionals for new organisations; boundary spanners drawn from rng."""
         wf = self.workforce
         geo = self.geography
-        pid = 0
-        for org in self.orgs:
+        pid = self._next_pid
+        for org in orgs:
             dom = self.dom[org.domain]
             pop = float(geo.population[org.catchment].sum())
             fte = max(dom.fte_per_100k * pop / 1e5, wf.min_fte_per_organisation)
@@ -169,8 +170,18 @@ class SocialDomainModel(mesa.Model):
             org.form_teams(fte, dom.team_fte, geo.population, geo.xy_km)
             for team in org.teams:
                 n = max(1, round(team.fte))
-                spanner = self.rng.random(n) < self.protocol.boundary_spanner_share
+                spanner = rng.random(n) < self.protocol.boundary_spanner_share
                 pid = team.staff(wf.weekly_hours_per_fte, dom.care_hours_per_week, spanner, pid)
+        self._next_pid = pid
+
+    def rewire(self) -> None:
+        """Who serves each municipality, from self.regions and self.orgs_by_domain (again after
+        a reorganisation)."""
+        self._serving = [
+            [orgs[r] for r in self.regions[d].member]
+            for d, orgs in zip(DOMAINS, self.orgs_by_domain, strict=True)
+        ]
+        self._shelter_elsewhere = self._nearest_other_shelter()
 
     def _nearest_other_shelter(self) -> list[Organisation]:
         """For safety, a shelter outside one's own region: the nearest other one."""
@@ -208,6 +219,31 @@ class SocialDomainModel(mesa.Model):
                     self._days[day] = [(t, self._seq, handler, obj)]
                 else:
                     bucket.append((t, self._seq, handler, obj))
+
+    def take_pending(self, objs: set[int]) -> list[tuple[float, Callable[[float, Any], None], Any]]:
+        """Remove and return, in time order, the scheduled events about the given objects
+        (by id()): a reorganisation reschedules what happens to the cases it moves."""
+        taken = []
+
+        def keep(entries: list) -> list:
+            out = []
+            for e in entries:
+                (taken if id(e[3]) in objs else out).append(e)
+            return out
+
+        self._heap[:] = keep(self._heap)
+        heapq.heapify(self._heap)
+        for day, bucket in self._days.items():
+            self._days[day] = keep(bucket)
+        taken.sort(key=lambda e: (e[0], e[1]))
+        return [(t, handler, obj) for t, _, handler, obj in taken]
+
+    def pending(self) -> list[tuple[float, Callable[[float, Any], None], Any]]:
+        """Every scheduled event (time, handler, object), unordered; for a reorganisation."""
+        entries = list(self._heap)
+        for bucket in self._days.values():
+            entries.extend(bucket)
+        return [(t, handler, obj) for t, _, handler, obj in entries]
 
     def step(self) -> None:
         """One simulated day."""
@@ -433,7 +469,7 @@ class SocialDomainModel(mesa.Model):
         log.case_record(t, Kind.ASSIGNED, case, first.id, t - case.queued_at)
         if case.sender is not None:
             self.handovers.learn(case, prof)
-        if org.domain != VT and self._dropout_max > 0:  # Veilig Thuis must see the family
+        if org.domain != VT and self._dropout_max > 0 and case.resume_days < 0:  # VT must see them
             oldest = min(n.arose for n in case.needs)
             if first.u_dropout < self._dropout_max * (1 - math.exp((oldest - t) / self._decay)):
                 for n in case.needs:
@@ -454,6 +490,9 @@ class SocialDomainModel(mesa.Model):
 
     def on_intake_done(self, t: float, case: Case) -> None:
         """Triage: keep what is within the mandate, hand over the rest."""
+        if case.resume_days >= 0:  # care a reorganisation interrupted: no triage, it resumes
+            self.reorganiser.resume_care(t, case)
+            return
         ho = self.handovers
         org = case.org
         fam = case.family
@@ -572,6 +611,8 @@ class SocialDomainModel(mesa.Model):
         nxt = team.next_case()
         if nxt is not None:
             self.assign(t, nxt, team.take_free())
+        if not org.active:  # a dissolved organisation finished a case: its successor's slot frees
+            self.reorganiser.wound_down(t, case)
 
     def close_need(self, t: float, need: Need, outcome: int) -> None:
         state = need.state
@@ -603,6 +644,7 @@ class SocialDomainModel(mesa.Model):
                     "professionals": len(o.professionals),
                     "case_slots": o.capacity,
                     "care_hours_per_week": load,
+                    "active": o.active,
                 }
             )
         return pd.DataFrame(rows)
@@ -636,5 +678,5 @@ class SocialDomainModel(mesa.Model):
             org_region=np.array([o.code for o in self.orgs], dtype=object),
             hourly_cost_eur=np.array([d.hourly_cost_eur for d in self.dom]),
             day_cost_eur=np.array([d.day_cost_eur for d in self.dom]),
-            fte_total=float(sum(o.fte for o in self.orgs)),
+            fte_total=float(sum(o.fte for o in self.orgs if o.active)),
         )

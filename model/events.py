@@ -37,6 +37,10 @@ class Kind(IntEnum):
     ESCALATION = 12
     DROPOUT = 13
     CLOSED = 14
+    TRANSFER = 15
+    CARE_RESUMED = 16
+    TRANSITION_COST = 17
+    TRANSITION_HOURS = 18
 
 
 KIND_DOC: dict[Kind, str] = {
@@ -55,6 +59,10 @@ KIND_DOC: dict[Kind, str] = {
     Kind.ESCALATION: "a need becomes more severe; detail = new severity, aux = 1 while waiting, 2 on recurrence",
     Kind.DROPOUT: "the family no longer shows up; the need is left without care",
     Kind.CLOSED: "a case closes and its professional is free again",
+    Kind.TRANSFER: "a reorganisation moves a need's open case to the newly responsible organisation; case = its case there (the same id when it moved before intake, a new one otherwise), value = its case id before, detail = the dissolved org, aux = phase then (CASE_PHASES)",
+    Kind.CARE_RESUMED: "care interrupted by a transfer resumes at the new organisation; value = days interrupted",
+    Kind.TRANSITION_COST: "a one-off cost of a reorganisation; value = EUR, detail = item (TRANSITION_ITEMS), aux = how many (organisations, professionals, cases)",
+    Kind.TRANSITION_HOURS: "professional hours a reorganisation takes from families; value = hours, detail = reason (LOSS_REASONS), aux = 1 when they are paid (counted in reorganisation_cost_eur)",
 }
 
 SOURCES: tuple[str, ...] = (
@@ -72,6 +80,18 @@ NOT_VT, FIRST, REPEAT, FOLLOW_UP = range(4)
 ADMIN_REASONS: tuple[str, ...] = ("registration", "retyping", "reporting")
 REGISTRATION, RETYPING, REPORTING = range(3)
 BORDER_REGION, BORDER_PROVINCE, PLACED_ELSEWHERE = 1, 2, 4
+CASE_PHASES: tuple[str, ...] = ("transit", "queued", "intake", "care", "wrapup", "closed")
+TRANSITION_ITEMS: tuple[str, ...] = (
+    "organisation_created",
+    "organisation_dissolved",
+    "professionals_moved",
+    "cases_transferred",
+    "leavers",
+    "training",
+)
+ORG_CREATED, ORG_DISSOLVED, PROFESSIONALS_MOVED, CASES_TRANSFERRED, LEAVERS, TRAINING = range(6)
+LOSS_REASONS: tuple[str, ...] = ("contracting_gap", "vacancy", "learning", "training", "transfer")
+GAP, VACANCY, LEARNING, TRAINING_HOURS, TRANSFER_WORK = range(5)
 
 # Kinds whose value is professional hours, and the activity they count as.
 HOURS_KINDS: dict[Kind, str] = {

@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 
 from .domains import DOMAINS  # noqa: E402
 from .events import HOURS_KINDS  # noqa: E402
+from .metrics import MONTH_DAYS  # noqa: E402
 
 KEY_METRICS: tuple[tuple[str, str], ...] = (
     ("signal_to_care_days_mean", "days from signal to care (mean)"),
@@ -282,4 +283,71 @@ def journey_summary(runs: pd.DataFrame, label: str, path: Path) -> None:
         ax.axis("off")
     axes[0, 0].legend(fontsize=8)
     fig.suptitle(f"{label}: each dot a replication of the world around the family, bars the mean")
+    _save(fig, path)
+
+
+def recovery_figure(table: pd.DataFrame, days: list[int], recovered: float, path: Path) -> None:
+    """A run's rolling delay against the same world without its reorganisation."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    x = table["day"] / 365.0
+    ax.plot(
+        x, table["counterfactual_days_rolling"], color="0.4", label="without the reorganisation"
+    )
+    ax.plot(x, table["signal_to_care_days_rolling"], color="C3", label="with it")
+    ax.plot(x, table["tolerance_limit_days"], color="0.4", linestyle=":", label="tolerance")
+    for i, day in enumerate(days):
+        ax.axvline(day / 365.0, color="k", linewidth=1, label="reorganisation" if i == 0 else None)
+    if recovered == recovered:  # not NaN
+        ax.axvline((days[0] + recovered) / 365.0, color="C2", linestyle="--",
+                   label=f"recovered after {recovered:.0f} days")  # fmt: skip
+    ax.set_xlabel("years of the measured period")
+    ax.set_ylabel("days from signal to care (rolling mean)")
+    ax.set_title("Delay around the reorganisation, against the same families without it")
+    ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def reorganisation_figure(
+    series: dict[str, pd.DataFrame], marks: dict[str, tuple[list[int], float, float]], path: Path
+) -> None:
+    """Delay over time with each reorganisation and its recovery marked, and cumulative
+    cost (care plus reorganisation) against the first scenario's, per scenario (means over
+    replications, which met the same families).
+
+    marks: scenario -> (reorganisation days, mean recovery days of the recovered runs, share
+    of runs recovered).
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 4.8))
+    names = list(series)
+    base = series[names[0]]
+    base_cost = (base["cost_eur"] + base["reorganisation_cost_eur"]).cumsum().to_numpy()
+    for i, (name, s) in enumerate(series.items()):
+        colour = f"C{i}"
+        years = (s["day_start"] + MONTH_DAYS / 2) / 365.0
+        ax1.plot(years, s["signal_to_care_days_mean"], color=colour, label=name)
+        cost = (s["cost_eur"] + s["reorganisation_cost_eur"]).cumsum().to_numpy()
+        n = min(len(cost), len(base_cost))
+        month_end = (s["day_start"] + MONTH_DAYS) / 365.0  # a cumulative sum holds at month end
+        ax2.plot(month_end[:n], (cost[:n] - base_cost[:n]) / 1e6, color=colour, label=name)
+        days, recovered, share = marks.get(name, ([], float("nan"), float("nan")))
+        for day in days:
+            for ax in (ax1, ax2):
+                ax.axvline(day / 365.0, color=colour, linewidth=0.8, linestyle=":")
+        if days and recovered == recovered:
+            at = (days[0] + recovered) / 365.0
+            y = np.interp(at, years, s["signal_to_care_days_mean"])
+            ax1.plot([at], [y], marker="v", markersize=9, color=colour, linestyle="none",
+                     label=f"{name}: recovered ({share:.0%} of runs)")  # fmt: skip
+        elif days:
+            ax1.plot([], [], marker="v", color=colour, linestyle="none",
+                     label=f"{name}: not recovered")  # fmt: skip
+    ax1.set_xlabel("years of the measured period (dotted: reorganisation)")
+    ax1.set_ylabel("days from signal to care (monthly mean of care started)")
+    ax1.set_title("Delay over time; triangle: recovery (mean day)")
+    ax1.legend(fontsize=7)
+    ax2.axhline(0, color="0.5", linewidth=0.8)
+    ax2.set_xlabel("years of the measured period")
+    ax2.set_ylabel(f"EUR million, cumulative, minus {names[0]}")
+    ax2.set_title("Cost: care plus reorganisation, against the first scenario")
+    ax2.legend(fontsize=7)
     _save(fig, path)

@@ -174,6 +174,18 @@ def measured_families(c: dict[str, np.ndarray], info: RunInfo) -> tuple[np.ndarr
     return measured, is_measured[c["family"]]
 
 
+def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
+    """What each record costs: hours at the hourly cost of the organisation's domain, and
+    planned care days at its day cost (shelter); zero for records of other kinds."""
+    kind = c["kind"]
+    dom = info.org_domain[c["org"]]  # org -1 (no organisation) is masked below
+    hours = np.isin(kind, [int(k) for k in HOURS_KINDS])
+    out = np.where(hours, c["value"] * info.hourly_cost_eur[dom], 0.0)
+    care = kind == Kind.CARE_START
+    out[care] += c["aux"][care] * info.day_cost_eur[dom[care]]
+    return out
+
+
 def summarise(
     a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo
 ) -> dict[str, float | int | dict]:
@@ -210,12 +222,7 @@ def summarise(
     vt = win & (kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP])
     n_vt = int(vt.sum())
 
-    hour_rows = win & np.isin(kind, [int(k) for k in HOURS_KINDS])
-    cost = float(
-        (value[hour_rows] * info.hourly_cost_eur[info.org_domain[c["org"][hour_rows]]]).sum()
-    )
-    care_rows = win & (kind == Kind.CARE_START)
-    cost += float((aux[care_rows] * info.day_cost_eur[info.org_domain[c["org"][care_rows]]]).sum())
+    cost = float(row_cost_eur(c, info)[win].sum())
     ends = win & (kind == Kind.CARE_END)
 
     n_needs = len(sc)
@@ -329,6 +336,7 @@ def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.
     for k, name in HOURS_KINDS.items():
         mask = kind == k
         out[f"hours_{name}"] = per_month(t[mask], value[mask])
+    out["cost_eur"] = per_month(t, row_cost_eur(c, info))
     return out
 
 

@@ -49,6 +49,7 @@ class Case:
         "border",
         "phase",
         "extra_hours",
+        "resume_days",
     )
 
     def __init__(
@@ -80,6 +81,7 @@ class Case:
         self.border = border
         self.phase = TRANSIT
         self.extra_hours = 0.0  # the professional's time still owed after care (sending handovers)
+        self.resume_days = -1.0  # >= 0: care interrupted by a reorganisation, days still to go
 
 
 class Professional(mesa.Agent):
@@ -206,6 +208,7 @@ class Organisation(mesa.Agent):
         self.team_of: dict[int, Team] = {}
         self.fte = 0.0
         self.cfg = None  # the domain's DomainConfig, set by set_work
+        self.active = True  # False once a reorganisation dissolved it (it still finishes its cases)
 
     def set_work(self, dom, preventive_hours: float) -> None:
         """What serving a case here takes, worked out once rather than per case."""
@@ -282,19 +285,21 @@ def build_organisations(
     oid = 0
     for d, domain in enumerate(DOMAINS):
         rs = regions[domain]
-        members = [[] for _ in range(len(rs))]
-        for m, r in enumerate(rs.member):
-            members[r].append(m)
         orgs = []
         for r in range(len(rs)):
-            catchment = np.array(members[r], dtype=np.int64)
-            seat = int(catchment[np.argmax(geo.population[catchment])])
-            name = f"{domain} {rs.names[r]}"
-            orgs.append(
-                Organisation(
-                    model, oid, d, r, rs.codes[r], name, catchment, seat, int(geo.province[seat])
-                )
-            )
+            orgs.append(make_organisation(model, oid, d, rs, r, geo))
             oid += 1
         orgs_by_domain.append(orgs)
     return orgs_by_domain
+
+
+def make_organisation(
+    model: mesa.Model, oid: int, domain: int, rs: RegionSet, r: int, geo: Geography
+) -> Organisation:
+    """The organisation of one domain for region r of a region set (not yet staffed)."""
+    catchment = np.flatnonzero(rs.member == r).astype(np.int64)
+    seat = int(catchment[np.argmax(geo.population[catchment])])
+    name = f"{DOMAINS[domain]} {rs.names[r]}"
+    return Organisation(
+        model, oid, domain, r, rs.codes[r], name, catchment, seat, int(geo.province[seat])
+    )

@@ -9,7 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .config import DOMAIN_DEFAULTS, PROTOCOL_DEFAULTS, DomainConfig, ProtocolConfig, Scenario
+from .config import (
+    DOMAIN_DEFAULTS,
+    PROTOCOL_DEFAULTS,
+    DomainConfig,
+    ProtocolConfig,
+    ReorganisationConfig,
+    Scenario,
+)
 from .domains import DOMAINS, PROTOCOLS
 
 INTRO = """# Parameters
@@ -62,6 +69,7 @@ def render() -> str:
         ):
             continue
         out += _section(f"[{name}]", f"{name}.", ann)
+    out += _section("[[reorganisation]] (each entry)", "reorganisation[].", ReorganisationConfig)
     for d in DOMAINS:
         out += [f"## [domains.{d}]", "", HEAD]
         for fname, field in DomainConfig.model_fields.items():

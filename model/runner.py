@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from .config import Scenario
+from .counterfactual import counterfactual_key, counterfactual_of, measure, paired_figures, profile
 from .engine import SocialDomainModel
 from .geography import Geography, RegionSet
 from .metrics import by_municipality, signal_to_care, summarise, timeseries
@@ -42,6 +44,7 @@ class RunResult:
     by_municipality: pd.DataFrame | None = None  # counts per home municipality, for maps
     geography: Geography | None = None
     regions: dict[str, RegionSet] | None = None
+    recovery: pd.DataFrame | None = None  # daily rolling delay against the counterfactual
 
 
 def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
@@ -52,6 +55,7 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     arrays = model.log.arrays()
     summary = summarise(arrays, info)
     series = timeseries(arrays, info)
+    recovery = measure(scenario, model.seed_used, arrays, info, summary, series)
     need_delays = signal_to_care(arrays, info)
     geo = model.geography
     per_mun = by_municipality(arrays, info, geo.n)
@@ -80,17 +84,64 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
         per_mun,
         geo,
         model.regions,
+        recovery,
     )
 
 
-def evaluate(scenario: Scenario, seed: int) -> dict:
-    """The model as a function: (scenario, seed) -> summary outcomes. Picklable, for pools."""
+def evaluate(scenario: Scenario, seed: int, pair: bool = True, keep_profile: bool = False) -> dict:
+    """The model as a function: (scenario, seed) -> summary outcomes. Picklable, for pools.
+
+    A reorganising scenario also runs its counterfactual, unless `pair` is off (then
+    `keep_profile` keeps what `paired_figures` needs, under "profile").
+    """
     model = SocialDomainModel(scenario, seed=seed).run()
     info = model.run_info()
     arrays = model.log.arrays()
     summary = summarise(arrays, info)
     summary["timeseries"] = timeseries(arrays, info)
+    measure(scenario, seed, arrays, info, summary, summary["timeseries"], pair=pair)
+    if keep_profile:
+        summary["profile"] = profile(arrays, info)
     return summary
+
+
+def run_scenarios(
+    scenarios: Sequence[Scenario],
+    seeds: Sequence[int],
+    workers: int = 1,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> list[list[dict]]:
+    """Every scenario with every seed; results[i][r] is scenario i with seeds[r].
+
+    A reorganising scenario is paired with its counterfactual: another scenario of the set
+    when one is the same world without the reorganisation (then it is not run twice), or
+    an extra run otherwise. `progress(iterable, total)` may wrap the runs (e.g. tqdm).
+    """
+    keys = [counterfactual_key(s) for s in scenarios]
+    plain = {
+        k: i for i, (s, k) in enumerate(zip(scenarios, keys, strict=True)) if not s.reorganisation
+    }
+    extra: dict[str, Scenario] = {}
+    for s, k in zip(scenarios, keys, strict=True):
+        if s.reorganisation and k not in plain and k not in extra:
+            extra[k] = counterfactual_of(s)
+    runs = [*scenarios, *extra.values()]
+    tasks = [(sc, seed) for sc in runs for seed in seeds]
+    fn = partial(evaluate, pair=False, keep_profile=True)
+    wrap = None if progress is None else (lambda it: progress(it, len(tasks)))
+    flat = run_many(tasks, workers, wrap, fn=fn)
+    r = len(seeds)
+    results = [flat[i * r : (i + 1) * r] for i in range(len(runs))]
+    twin = {k: results[i] for k, i in plain.items()}
+    twin.update({k: results[len(scenarios) + j] for j, k in enumerate(extra)})
+    for s, k, res in zip(scenarios, keys, results, strict=False):
+        if s.reorganisation:
+            for run, cf in zip(res, twin[k], strict=True):
+                run.update(paired_figures(run["profile"], cf["profile"], s))
+    for res in results:
+        for run in res:
+            run.pop("profile", None)
+    return results[: len(scenarios)]
 
 
 def replication_seeds(master_seed: int, n: int) -> list[int]:

@@ -1,0 +1,302 @@
+"""Reorganisation: nothing lost or duplicated, costs that add up, and a fair counterfactual."""
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.cli import main
+from model.counterfactual import FIGURES, Profile, recovery, rolling_delay
+from model.engine import SocialDomainModel
+from model.events import Kind
+from model.metrics import frame
+from model.organisations import CARE, INTAKE, QUEUED, TRANSIT
+from model.runner import evaluate, run_scenarios
+from tests.test_invariants import check_families_accounted, check_hours
+
+AT_DAY = 60  # of the measured period; tiny.toml warms up for 60 days
+
+
+def reorganised(tiny, **change):
+    return tiny.replace(years=1.0, reorganisation=[{"at_day": AT_DAY, **change}])
+
+
+def test_no_reorganisation_means_zero_figures_and_no_counterfactual_run(tiny, monkeypatch):
+    built = []
+    original = SocialDomainModel.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SocialDomainModel, "__init__", counting)
+    s = evaluate(tiny, 4)
+    assert len(built) == 1
+    assert all(s[k] == 0 for k in FIGURES if k != "reorganisation_recovered")
+    assert s["reorganisation_recovered"] == 1
+    assert s["cost_eur_incl_reorganisation"] == s["cost_eur_total"]
+    assert (s["timeseries"]["reorganisation_cost_eur"] == 0).all()
+
+
+def test_reorganising_to_the_scheme_in_force_changes_nothing(tiny):
+    """No organisation is created or dissolved, no case moves: the very same run."""
+    plain = SocialDomainModel(tiny.replace(years=1.0), seed=5).run()
+    same = SocialDomainModel(reorganised(tiny, scheme="patchwork"), seed=5).run()
+    assert same.log.records().tobytes() == plain.log.records().tobytes()
+    s = evaluate(reorganised(tiny, scheme="patchwork"), 5)
+    assert s["reorganisation_cases_transferred"] == 0
+    assert s["reorganisation_cost_eur"] == 0 and s["reorganisation_hours_lost"] == 0
+    assert s["reorganisation_extra_intakes"] == 0 and s["reorganisation_extra_wait_days"] == 0
+    assert s["recovery_days"] == 0 and s["reorganisation_recovered"] == 1
+
+
+def test_the_counterfactual_is_the_same_run_until_the_reorganisation(tiny):
+    sc = reorganised(tiny, scheme="centralised", protocol="warm")
+    t1 = sc.warmup_days + AT_DAY
+    with_it = SocialDomainModel(sc, seed=8).run().log.records()
+    without = SocialDomainModel(sc.replace(reorganisation=[]), seed=8).run().log.records()
+    before = with_it[with_it["time"] < t1]
+    assert len(before) > 1000
+    assert before.tobytes() == without[without["time"] < t1].tobytes()
+    assert with_it.tobytes() != without.tobytes()
+
+
+CASE_KINDS = [Kind.QUEUED, Kind.ASSIGNED, Kind.INTAKE, Kind.ADMIN, Kind.CARE_START,
+              Kind.CARE_END, Kind.CLOSED, Kind.HANDOVER_RECEIVED, Kind.DROPOUT]  # fmt: skip
+
+
+@pytest.mark.parametrize("policy", ["continue", "transfer"])
+def test_no_family_is_lost_or_duplicated_in_a_transfer(tiny, policy):
+    """Every case open at a dissolved organisation on the day is, from the log, exactly one
+    of: moved as it was, closed and reopened at the successor, or finished where it was."""
+    sc = reorganised(tiny, scheme="centralised", cases_in_care=policy)
+    model = SocialDomainModel(sc, seed=3).run()
+    check_families_accounted(model)
+    check_hours(model)
+    t1 = sc.warmup_days + AT_DAY
+    dead = {o.oid for o in model.orgs if not o.active}
+    assert dead and len(model.orgs) > len(dead)
+    df = frame(model.log.arrays())
+    at_case = df[df.kind.isin([int(k) for k in CASE_KINDS])][["time", "kind", "case", "org"]]
+    sent = df[df.kind == Kind.HANDOVER_SENT]  # the receiving case and, in detail, its org
+    history = pd.concat([at_case, sent.assign(org=sent["detail"])[at_case.columns]])
+    before = history[history.time < t1].sort_values("time", kind="stable")
+    closed_before = set(before.loc[before.kind == Kind.CLOSED, "case"])
+    last_org = before.groupby("case")["org"].last()
+    open_at_dead = {c for c, o in last_org.items() if o in dead and c not in closed_before}
+    assert len(open_at_dead) > 10
+
+    moves = df[df.kind == Kind.TRANSFER]
+    assert (moves.time == t1).all()
+    old_id = moves["value"].astype(int)
+    as_is = set(moves.loc[old_id == moves["case"], "case"])
+    reopened = set(old_id[old_id != moves["case"]])
+    after = history[history.time >= t1]
+    finished_there = {c for c in open_at_dead - as_is - reopened
+                      if set(after.loc[after.case == c, "org"]) <= dead}  # fmt: skip
+    assert as_is | reopened | finished_there == open_at_dead  # nothing lost
+    met = set(before.loc[before.kind == Kind.ASSIGNED, "case"])
+    assert open_at_dead - met <= as_is  # whoever still waited moved, nobody was dropped
+    assert not (as_is & reopened) and not ((as_is | reopened) & finished_there)  # nor doubled
+    assert as_is and finished_there
+    for case in as_is:  # a moved case lives on at the one organisation it moved to
+        assert set(after.loc[after.case == case, "org"]) <= set(
+            moves.loc[moves.case == case, "org"]
+        )
+    closed_on_the_day = set(after.loc[(after.kind == Kind.CLOSED) & (after.time == t1), "case"])
+    assert reopened <= closed_on_the_day
+    # No need ends twice, and every need of a reopened case is carried on by its new case.
+    assert df[df.kind == Kind.CARE_END]["need"].value_counts().max() == 1
+    if policy == "transfer":
+        assert reopened
+        assert set(moves.loc[moves.aux == CARE, "need"]) <= set(
+            df.loc[df.kind == Kind.CARE_START, "need"]
+        )
+        new_cases = set(moves.loc[old_id != moves["case"], "case"])
+        assert not new_cases & set(before["case"])  # fresh cases, opened on the day
+        # Under the referral protocol a reopened case means telling the story again.
+        intakes = df[(df.kind == Kind.INTAKE) & df.case.isin(new_cases)]
+        assert len(intakes) > 0 and (intakes["detail"] == 1).all()
+        resumed = df[df.kind == Kind.CARE_RESUMED]
+        assert len(resumed) > 0 and (resumed["value"] > 0).all()
+    else:
+        assert not reopened
+        assert set(moves["aux"]) <= {TRANSIT, QUEUED}
+    assert INTAKE not in set(moves["aux"]) or policy == "transfer"
+
+
+def test_costs_and_hours_add_up_from_the_log(tiny_path, tmp_path):
+    """summary.json against events.parquet and organisations.csv, by hand."""
+    path = tmp_path / "reorg.toml"
+    path.write_text(
+        tiny_path.read_text().replace("years = 0.5", "years = 1.0")
+        + '\n[[reorganisation]]\nat_day = 60\nscheme = "aligned"\nprotocol = "warm"\n'
+    )
+    out = tmp_path / "res"
+    assert main(["run", str(path), "--out", str(out), "--seed", "2"]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    ev = pd.read_parquet(out / "events.parquet")
+    orgs = pd.read_csv(out / "organisations.csv")
+    costs = ev[ev.kind == "transition_cost"]
+    hours = ev[ev.kind == "transition_hours"]
+    hourly = {"wijkteam": 75.0, "youth": 90.0, "vt": 85.0, "shelter": 80.0}
+    paid = hours[hours.aux == 1]
+    expected = (
+        costs["value"].sum() + (paid["value"] * paid["domain"].map(hourly).astype(float)).sum()
+    )
+    assert s["reorganisation_cost_eur"] == pytest.approx(expected)
+    assert s["reorganisation_hours_lost"] == pytest.approx(hours["value"].sum())
+    moved = ev[ev.kind == "transfer"]
+    assert s["reorganisation_cases_transferred"] == moved["value"].nunique() > 0
+    dissolved = orgs[~orgs["active"]]
+    detail = s["reorganisation"]
+    assert detail["organisations_dissolved"] == len(dissolved) > 0
+    assert detail["professionals_moved"] == dissolved["professionals"].sum()
+    assert (
+        detail["cost_eur_by_item"]["professionals_moved"] == 4500 * dissolved["professionals"].sum()
+    )
+    assert (
+        detail["cost_eur_by_item"]["training"] == 500 * orgs.loc[orgs.active, "professionals"].sum()
+    )
+    assert s["cost_eur_incl_reorganisation"] == pytest.approx(
+        s["cost_eur_total"] + s["reorganisation_cost_eur"]
+    )
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert ts["reorganisation_cost_eur"].sum() == pytest.approx(s["reorganisation_cost_eur"])
+    rec = pd.read_csv(out / "reorganisation_recovery.csv")
+    assert rec["tolerance_limit_days"].equals(rec["counterfactual_days_rolling"] * 1.05)
+    assert rec["day"].min() == 0 and rec["signal_to_care_days_rolling"].notna().all()
+    assert (out / "figures" / "reorganisation.png").exists()
+
+
+def test_a_frictionless_redraw_costs_nothing(tiny):
+    free = {
+        "contracting_gap_days": 0,
+        "productivity_loss_new_organisation": 0,
+        "staff_leaving_share": 0,
+        "transfer_hours_per_case": 0,
+        "cost_eur_per_organisation_created": 0,
+        "cost_eur_per_organisation_dissolved": 0,
+        "cost_eur_per_professional_moved": 0,
+        "cost_eur_per_case_transferred": 0,
+    }
+    s = evaluate(reorganised(tiny, scheme="centralised", **free), 6)
+    assert s["reorganisation_cases_transferred"] > 0
+    assert s["reorganisation_cost_eur"] == 0 and s["reorganisation_hours_lost"] == 0
+    full = evaluate(reorganised(tiny, scheme="centralised"), 6)
+    assert full["reorganisation_hours_lost"] > 0 and full["reorganisation_cost_eur"] > 0
+
+
+def test_compare_reuses_a_scenario_as_counterfactual(tiny, monkeypatch):
+    """In a comparison the world without the reorganisation is run once, and the paired
+    figures are the same as a single run's."""
+    import model.runner as runner
+
+    calls = []
+    original = runner.evaluate
+
+    def counting(sc, seed, **kw):
+        calls.append("reorganised" if sc.reorganisation else "without")
+        return original(sc, seed, **kw)
+
+    monkeypatch.setattr(runner, "evaluate", counting)
+    base = tiny.replace(years=1.0)
+    reorg = reorganised(tiny, scheme="aligned").replace(name="reorg")
+    seeds = [11, 12]
+    both = run_scenarios([base, reorg], seeds)
+    assert sorted(calls) == ["reorganised", "reorganised", "without", "without"]
+    calls.clear()
+    alone = run_scenarios([reorg], seeds)
+    assert sorted(calls) == ["reorganised", "reorganised", "without", "without"]  # extra runs
+    monkeypatch.setattr(runner, "evaluate", original)
+    single = evaluate(reorg, 12)
+    for k in FIGURES:
+        assert both[1][1][k] == alone[0][1][k] == pytest.approx(single[k], nan_ok=True), k
+    assert "profile" not in both[0][0]
+
+
+def test_bad_reorganisation_gives_one_line(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('years = 2\n[[reorganisation]]\nat_year = 3\nscheme = "aligned"\n')
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "reorganisation" in err and "before its end" in err
+    path.write_text("[[reorganisation]]\nat_year = 1\n")
+    assert main(["run", str(path)]) == 2
+    assert "scheme" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- recovery
+def test_recovery_of_a_constructed_series():
+    base = np.full(400, 30.0)
+    shock = base.copy()
+    shock[:50] = 40.0  # 33 % above for 50 days, then back within 5 %
+    shock[50:120] = 31.0
+    assert recovery(shock, base, 0.05, 91) == 50
+    assert recovery(base * 0.8, base, 0.05, 91) == 0  # better is recovered
+    assert recovery(base * 1.06, base, 0.05, 91) is None  # never within
+    late = base.copy()
+    late[:350] = 40.0
+    assert recovery(late, base, 0.05, 91) is None  # back, but not for long enough
+    assert recovery(late, base, 0.05, 50) == 350
+    blip = shock.copy()
+    blip[200] = 45.0  # an excursion after the recovery has held does not undo it
+    assert recovery(blip, base, 0.05, 91) == 50
+    blip[100] = 45.0  # one before it has held restarts the count
+    assert recovery(blip, base, 0.05, 91) == 101
+    gap = base.copy()
+    gap[10:20] = np.nan  # nobody helped at all: not recovered then
+    assert recovery(gap, base, 0.05, 91) == 20
+    assert recovery(gap, gap, 0.05, 91) == 0
+
+
+def test_rolling_delay_of_a_constructed_profile():
+    n = 10
+    starts = np.zeros(n)
+    delays = np.zeros(n)
+    starts[[2, 5]] = [2, 1]  # needs that came to light on days 2 and 5
+    delays[[2, 5]] = [10.0, 40.0]  # the first two waited 5 days each, the third 40
+    p = Profile(starts, delays, np.zeros(n), np.zeros(n))
+    r = rolling_delay(p, 3)
+    assert math.isnan(r[0]) and r[2] == 5 and r[4] == 5
+    assert r[5] == 40 and r[7] == 40 and math.isnan(r[8])
+    assert rolling_delay(p, 10)[9] == pytest.approx(50 / 3)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    start=st.sampled_from(["patchwork", "centralised", "decentralised", "aligned"]),
+    to=st.sampled_from(["patchwork", "centralised", "decentralised", "aligned", None]),
+    protocol=st.sampled_from(["referral", "warm", "integrated", None]),
+    policy=st.sampled_from(["continue", "transfer"]),
+    gap=st.sampled_from([0.0, 20.0]),
+    then=st.sampled_from([None, "patchwork", "centralised", "aligned"]),
+    seed=st.integers(0, 2**32),
+)
+def test_invariants_hold_through_any_reorganisation(
+    tiny, start, to, protocol, policy, gap, then, seed
+):
+    if to is None and protocol is None:
+        to = "aligned"
+    change = {"cases_in_care": policy, "contracting_gap_days": gap}
+    if to is not None:
+        change["scheme"] = to
+    if protocol is not None:
+        change["protocol"] = protocol
+    sc = reorganised(tiny, **change).replace(scheme=start, years=0.6)
+    if then is not None:  # a second one while the first is still settling
+        second = {"at_day": AT_DAY + 45, "scheme": then, "cases_in_care": policy}
+        sc = sc.replace(reorganisation=[sc.reorganisation[0].model_dump(), second])
+    model = SocialDomainModel(sc, seed=seed).run()
+    check_families_accounted(model)
+    check_hours(model)
+    a = model.log.arrays()
+    assert np.bincount(a["need"][a["kind"] == Kind.CARE_END]).max(initial=0) <= 1

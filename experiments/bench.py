@@ -387,8 +387,8 @@ def section_reorganisation(r: dict) -> str:
     total = r["reorganised_s"] + r["summary_s"] + r["measure_s"]
     return f"""### A reorganisation: the change, the run and its counterfactual
 
-Default synthetic country (48 municipalities, one million inhabitants), a year of
-warm-up and three measured years; at year 1 patchwork is centralised
+Default synthetic country (48 municipalities, one million inhabitants), the default
+warm-up (three years) and three measured years; at year 1 patchwork is centralised
 ({r["transferred"]:,} cases transferred). CPU seconds.
 
 | figure | value |

@@ -301,8 +301,11 @@ def measure(
     )
     if not pair:
         return None
+    from .runner import release  # (runner imports this module)
+
     twin = SocialDomainModel(counterfactual_of(scenario), seed=seed).run()
     cf = profile(twin.log.arrays(), twin.run_info())
+    release(twin)
     own = profile(arrays, info)
     summary.update(paired_figures(own, cf, scenario))
     return recovery_table(own, cf, scenario, info)

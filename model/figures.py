@@ -333,18 +333,19 @@ def reorganisation_figure(
         for day in days:
             for ax in (ax1, ax2):
                 ax.axvline(day / 365.0, color=colour, linewidth=0.8, linestyle=":")
-        if days and recovered == recovered:
+        if days and recovered == recovered:  # on the axis: recovery is by the day needs arose
             at = (days[0] + recovered) / 365.0
-            y = np.interp(at, years, s["signal_to_care_days_mean"])
-            ax1.plot([at], [y], marker="v", markersize=9, color=colour, linestyle="none",
-                     label=f"{name}: recovered ({share:.0%} of runs)")  # fmt: skip
+            ax1.plot([at], [0.03], marker="^", markersize=9, color=colour, linestyle="none",
+                     transform=ax1.get_xaxis_transform(), clip_on=False,
+                     label=f"{name}: recovered after {recovered:.0f} days "
+                           f"({share:.0%} of runs)")  # fmt: skip
         elif days:
-            ax1.plot([], [], marker="v", color=colour, linestyle="none",
+            ax1.plot([], [], marker="^", color=colour, linestyle="none",
                      label=f"{name}: not recovered")  # fmt: skip
     ax1.set_xlabel("years of the measured period (dotted: reorganisation)")
     ax1.set_ylabel("days from signal to care (monthly mean of care started)")
-    ax1.set_title("Delay over time; triangle: recovery (mean day)")
-    ax1.legend(fontsize=7)
+    ax1.set_title("Delay over time; triangles: mean recovery (needs arising from then on)")
+    ax1.legend(fontsize=7, loc="lower left")
     ax2.axhline(0, color="0.5", linewidth=0.8)
     ax2.set_xlabel("years of the measured period")
     ax2.set_ylabel(f"EUR million, cumulative, minus {names[0]}")

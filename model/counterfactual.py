@@ -40,6 +40,7 @@ reorganisation):
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +57,7 @@ from .events import (
     TRANSITION_ITEMS,
     Kind,
 )
-from .metrics import MONTH_DAYS, RunInfo, frame
+from .metrics import MONTH_DAYS, RunInfo, columns, earliest, lookup
 from .organisations import CARE
 
 FIGURES = (
@@ -98,36 +99,36 @@ def first_day(scenario: Scenario) -> int:
 
 
 # ----------------------------------------------------------------------------- from one log
-def profile(a: dict[str, np.ndarray], info: RunInfo) -> Profile:
-    df = frame(a)
+def profile(a: Mapping[str, np.ndarray], info: RunInfo) -> Profile:
+    c = columns(a)
+    kind, t = c["kind"], c["time"]
     n = int(np.ceil(info.end_day))
-    kind = df["kind"].to_numpy()
 
     def per_day(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         day = np.clip(times.astype(np.int64), 0, n - 1)
         return np.bincount(day, weights=weights, minlength=n)[:n].astype(float)
 
-    arose = df[kind == Kind.NEED].set_index("need")["time"]
-    starts = df[kind == Kind.CARE_START].drop_duplicates("need")
-    came = starts["need"].map(arose).to_numpy()
+    is_need = kind == Kind.NEED
+    needs, arose = earliest(c["need"][is_need], t[is_need])
+    start = kind == Kind.CARE_START
+    started, t_start = earliest(c["need"][start], t[start])
+    came = lookup(needs, arose, started)
 
     # Waiting intervals: from a need's rise to its care start or dropout (or the end), and
     # care interrupted by a transfer, from the move to its resumption (or the end).
-    left = (
-        df[np.isin(kind, [Kind.CARE_START, Kind.DROPOUT])].groupby("need", sort=False)["time"].min()
-    )
-    begin = arose.to_numpy()
-    end = arose.index.map(left).to_numpy(dtype=float, na_value=info.end_day)
-    moved = df[(kind == Kind.TRANSFER) & (df["aux"].to_numpy() == CARE)]
-    resumed = df[kind == Kind.CARE_RESUMED].set_index(["case", "need"])["time"]
-    back = pd.MultiIndex.from_frame(moved[["case", "need"]]).map(resumed)
-    begin = np.concatenate([begin, moved["time"].to_numpy()])
-    end = np.concatenate([end, np.asarray(back, dtype=float)])
+    out = np.isin(kind, [Kind.CARE_START, Kind.DROPOUT])
+    left = lookup(*earliest(c["need"][out], t[out]), needs)
+    key = c["case"].astype(np.int64) * 2**31 + c["need"]
+    moved = (kind == Kind.TRANSFER) & (c["aux"] == CARE)
+    resumed = kind == Kind.CARE_RESUMED
+    back = lookup(*earliest(key[resumed], t[resumed]), key[moved])
+    begin = np.concatenate([arose, t[moved]])
+    end = np.concatenate([left, back])
     end = np.where(np.isnan(end), info.end_day, np.minimum(end, info.end_day))
     return Profile(
         cared=per_day(came),
-        delay_sum=per_day(came, starts["time"].to_numpy() - came),
-        intakes=per_day(df.loc[kind == Kind.INTAKE, "time"].to_numpy()),
+        delay_sum=per_day(came, t_start - came),
+        intakes=per_day(t[kind == Kind.INTAKE]),
         waiting=np.diff(_integral(begin, end, np.arange(n + 1, dtype=float))),
     )
 
@@ -143,54 +144,49 @@ def _integral(begin: np.ndarray, end: np.ndarray, x: np.ndarray) -> np.ndarray:
     return (kb * x - cb[kb]) - (ke * x - ce[ke])
 
 
-def transition_cost_eur(df: pd.DataFrame, info: RunInfo) -> np.ndarray:
+def transition_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
     """Per record: one-off euros, and paid hours lost at the domain's hourly cost."""
-    kind = df["kind"].to_numpy()
-    value = df["value"].to_numpy()
-    dom = info.org_domain[df["org"].to_numpy()]
-    paid = (kind == Kind.TRANSITION_HOURS) & (df["aux"].to_numpy() == 1)
+    kind, value = c["kind"], c["value"]
+    dom = info.org_domain[c["org"]]  # org -1 (no organisation) is masked below
+    paid = (kind == Kind.TRANSITION_HOURS) & (c["aux"] == 1)
     return np.where(kind == Kind.TRANSITION_COST, value, 0.0) + np.where(
         paid, value * info.hourly_cost_eur[dom], 0.0
     )
 
 
-def own_figures(a: dict[str, np.ndarray], info: RunInfo, scenario: Scenario) -> dict:
+def own_figures(a: Mapping[str, np.ndarray], info: RunInfo, scenario: Scenario) -> dict:
     """The figures the reorganised run's own log gives, and a breakdown to check them by."""
-    df = frame(a)
-    kind = df["kind"].to_numpy()
-    cost_rows = df[kind == Kind.TRANSITION_COST]
-    hour_rows = df[kind == Kind.TRANSITION_HOURS]
-    moved = df[kind == Kind.TRANSFER]
-    cost = float(transition_cost_eur(df, info).sum())
-    count = cost_rows.groupby("detail")["aux"].sum()
+    c = columns(a)
+    kind, value, detail, aux = c["kind"], c["value"], c["detail"], c["aux"]
+    costs = kind == Kind.TRANSITION_COST
+    hours = kind == Kind.TRANSITION_HOURS
+    moved = kind == Kind.TRANSFER
+    items, reasons = len(TRANSITION_ITEMS), len(LOSS_REASONS)
+    count = np.bincount(detail[costs], weights=aux[costs], minlength=items)
+    eur = np.bincount(detail[costs], weights=value[costs], minlength=items)
+    lost = np.bincount(detail[hours], weights=value[hours], minlength=reasons)
     return {
-        "reorganisation_cost_eur": cost,
-        "reorganisation_hours_lost": float(hour_rows["value"].sum()),
-        "reorganisation_cases_transferred": int(moved["value"].nunique()),
+        "reorganisation_cost_eur": float(transition_cost_eur(c, info).sum()),
+        "reorganisation_hours_lost": float(value[hours].sum()),
+        "reorganisation_cases_transferred": len(np.unique(value[moved])),
         "reorganisation": {
             "days": [r.day() for r in scenario.reorganisation],
-            "organisations_created": int(count.get(ORG_CREATED, 0)),
-            "organisations_dissolved": int(count.get(ORG_DISSOLVED, 0)),
-            "professionals_moved": int(count.get(PROFESSIONALS_MOVED, 0)),
-            "leavers": int(count.get(LEAVERS, 0)),
-            "cases_transferred_in_care": int(moved.loc[moved["aux"] == CARE, "value"].nunique()),
-            "cost_eur_by_item": {
-                item: float(cost_rows.loc[cost_rows["detail"] == i, "value"].sum())
-                for i, item in enumerate(TRANSITION_ITEMS)
-            },
-            "hours_lost_by_reason": {
-                reason: float(hour_rows.loc[hour_rows["detail"] == i, "value"].sum())
-                for i, reason in enumerate(LOSS_REASONS)
-            },
+            "organisations_created": int(count[ORG_CREATED]),
+            "organisations_dissolved": int(count[ORG_DISSOLVED]),
+            "professionals_moved": int(count[PROFESSIONALS_MOVED]),
+            "leavers": int(count[LEAVERS]),
+            "cases_transferred_in_care": len(np.unique(value[moved & (aux == CARE)])),
+            "cost_eur_by_item": {item: float(eur[i]) for i, item in enumerate(TRANSITION_ITEMS)},
+            "hours_lost_by_reason": {r: float(lost[i]) for i, r in enumerate(LOSS_REASONS)},
         },
     }
 
 
-def monthly_cost(a: dict[str, np.ndarray], info: RunInfo, months: int) -> np.ndarray:
+def monthly_cost(a: Mapping[str, np.ndarray], info: RunInfo, months: int) -> np.ndarray:
     """reorganisation_cost_eur per month of the measured period (for the timeseries)."""
-    df = frame(a)
-    eur = transition_cost_eur(df, info)
-    idx = np.floor((df["time"].to_numpy() - info.measure_from) / MONTH_DAYS).astype(np.int64)
+    c = columns(a)
+    eur = transition_cost_eur(c, info)
+    idx = np.floor((c["time"] - info.measure_from) / MONTH_DAYS).astype(np.int64)
     ok = (idx >= 0) & (idx < months) & (eur != 0)
     return np.bincount(idx[ok], weights=eur[ok], minlength=months)[:months]
 
@@ -301,11 +297,8 @@ def measure(
     )
     if not pair:
         return None
-    from .runner import release  # (runner imports this module)
-
     twin = SocialDomainModel(counterfactual_of(scenario), seed=seed).run()
     cf = profile(twin.log.arrays(), twin.run_info())
-    release(twin)
     own = profile(arrays, info)
     summary.update(paired_figures(own, cf, scenario))
     return recovery_table(own, cf, scenario, info)

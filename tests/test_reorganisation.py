@@ -300,3 +300,24 @@ def test_invariants_hold_through_any_reorganisation(
     check_hours(model)
     a = model.log.arrays()
     assert np.bincount(a["need"][a["kind"] == Kind.CARE_END]).max(initial=0) <= 1
+
+
+def test_waiting_need_days_by_hand(tiny):
+    """The need-days behind reorganisation_extra_wait_days, recomputed from the log with
+    pandas: from a need's rise to its first care start or dropout (or the end), plus care
+    interrupted by a transfer until it resumes."""
+    from model.counterfactual import profile
+
+    sc = reorganised(tiny, scheme="centralised", cases_in_care="transfer")
+    model = SocialDomainModel(sc, seed=9).run()
+    a = model.log.arrays()
+    end = model.end_day
+    df = frame(a)
+    arose = df[df.kind == Kind.NEED].groupby("need")["time"].min()
+    left = df[df.kind.isin([Kind.CARE_START, Kind.DROPOUT])].groupby("need")["time"].min()
+    waited = (left.reindex(arose.index).fillna(end).clip(upper=end) - arose).sum()
+    moved = df[(df.kind == Kind.TRANSFER) & (df.aux == CARE)].set_index(["case", "need"])["time"]
+    back = df[df.kind == Kind.CARE_RESUMED].set_index(["case", "need"])["time"]
+    interrupted = (back.reindex(moved.index).fillna(end) - moved).sum()
+    assert interrupted > 0
+    assert profile(a, model.run_info()).waiting.sum() == pytest.approx(waited + interrupted)

@@ -317,7 +317,7 @@ def reorganisation_figure(
     marks: scenario -> (reorganisation days, mean recovery days of the recovered runs, share
     of runs recovered).
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 4.8))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 6.2))
     names = list(series)
     base = series[names[0]]
     base_cost = (base["cost_eur"] + base["reorganisation_cost_eur"]).cumsum().to_numpy()
@@ -345,10 +345,10 @@ def reorganisation_figure(
     ax1.set_xlabel("years of the measured period (dotted: reorganisation)")
     ax1.set_ylabel("days from signal to care (monthly mean of care started)")
     ax1.set_title("Delay over time; triangles: mean recovery (needs arising from then on)")
-    ax1.legend(fontsize=7, loc="lower left")
+    ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     ax2.axhline(0, color="0.5", linewidth=0.8)
     ax2.set_xlabel("years of the measured period")
     ax2.set_ylabel(f"EUR million, cumulative, minus {names[0]}")
     ax2.set_title("Cost: care plus reorganisation, against the first scenario")
-    ax2.legend(fontsize=7)
+    ax2.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     _save(fig, path)

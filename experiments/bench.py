@@ -80,6 +80,7 @@ def child_national_5y() -> dict:
     return {
         **figures,
         "simulated_years": sc.years + sc.warmup_days / 365.0,
+        "warmup_days": sc.warmup_days,
         "border_crossings": summary["border_crossings"],
         "province_crossings": summary["province_crossings"],
         "load_average_5min": os.getloadavg()[1],
@@ -307,7 +308,7 @@ def section_national_5y(r: dict) -> str:
 
 The 342 municipalities of 2023 with their real youth-care (42) and Veilig Thuis (25)
 regions and 43 shelter regions by rule; patchwork scheme, referral protocol, default
-parameters, 5 measured years after the scenario's 365-day warm-up ({years:g} simulated
+parameters, 5 measured years after the default {r["warmup_days"]:g}-day warm-up ({years:g} simulated
 years), the model and its metrics as `sdsim run` computes them (without writing files).
 The goal (issue 3) is under 60 s on one core.
 

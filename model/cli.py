@@ -527,18 +527,25 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def print_table(
     table, names: Sequence[str], replications: int, rows: Sequence[str] = KEY_ROWS
 ) -> None:
-    width = max(12, *(len(n) + 2 for n in names))
-    print(f"\nmean over {replications} replication(s) (common random numbers); +- half the 95 % CI")
-    print(f"{'metric':36s}" + "".join(f"{n:>{width}s}" for n in names))
     pivot = table.set_index(["metric", "scenario"])
+    lines = []
     for key in rows:
         cells = []
         for n in names:
             row = pivot.loc[(key, n)]
             half = (row["ci_high"] - row["ci_low"]) / 2
-            cell = _fmt(row["mean"]) + (f"±{_fmt(half)}" if half == half and half > 0 else "")
-            cells.append(f"{cell:>{width}s}")
-        print(f"{key:36s}" + "".join(cells))
+            cells.append(
+                _fmt(row["mean"]) + (f"±{_fmt(half)}" if half == half and half > 0 else "")
+            )
+        lines.append((key, cells))
+    # Each column as wide as its longest cell, so large figures never run together.
+    widths = [
+        max(12, len(n) + 2, *(len(cells[i]) + 2 for _, cells in lines)) for i, n in enumerate(names)
+    ]
+    print(f"\nmean over {replications} replication(s) (common random numbers); +- half the 95 % CI")
+    print(f"{'metric':36s}" + "".join(f"{n:>{w}s}" for n, w in zip(names, widths, strict=True)))
+    for key, cells in lines:
+        print(f"{key:36s}" + "".join(f"{c:>{w}s}" for c, w in zip(cells, widths, strict=True)))
 
 
 def _fmt(x) -> str:

@@ -343,3 +343,17 @@ def test_an_interrupted_pool_stops_the_runs_in_flight():
         raise KeyboardInterrupt
     assert not any(w.is_alive() for w in workers)
     assert time.monotonic() - t0 < 60
+
+
+def test_the_next_run_frees_a_finished_model_without_anyone_collecting(tiny):
+    """A sweep's worker runs model after model; each must be freed once done, or the
+    worker grows by a whole model a run (the paused collector once let that happen)."""
+    import weakref
+
+    from model.engine import SocialDomainModel
+
+    first = SocialDomainModel(tiny, seed=1).run()
+    gone = weakref.ref(first)
+    del first
+    SocialDomainModel(tiny, seed=2).run()
+    assert gone() is None

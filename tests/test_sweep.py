@@ -357,3 +357,20 @@ def test_the_next_run_frees_a_finished_model_without_anyone_collecting(tiny):
     del first
     SocialDomainModel(tiny, seed=2).run()
     assert gone() is None
+
+
+@pytest.mark.parametrize("path", sorted(Path("experiments").glob("*.toml")), ids=lambda p: p.name)
+def test_shipped_experiments_load_and_screen_around_the_defaults(path):
+    """A shipped experiment must load; a screening range must contain the default it
+    screens around (the sensitivity ranges once lagged behind a recalibration)."""
+    from model.experiments.design import load_experiment
+
+    design = load_experiment(path)
+    for name, spec in design.parameters.items():
+        if spec.low is None:
+            continue
+        for scenario in design.scenarios.values():
+            value = scenario
+            for part in name.split("."):
+                value = value[part] if isinstance(value, dict) else getattr(value, part)
+            assert spec.low <= value <= spec.high, (path.name, name, value)

@@ -281,25 +281,31 @@ def measure(name: str) -> dict:
     return result
 
 
-def section_national_year(r: dict) -> str:
-    return f"""### One simulated year, synthetic country of national size
-
-342 municipalities, 17,590,672 inhabitants, 12 provinces, 42 youth, 25 Veilig Thuis and 43
-shelter regions; patchwork scheme, referral protocol, default parameters, no warm-up.
-
-| figure | value |
+def _run_table(r: dict, years: float | None = None) -> str:
+    """The figures of a timed run, shared by the national sections."""
+    per_year = f" ({r['run_s'] / years:.1f} s per simulated year)" if years else ""
+    return f"""| figure | value |
 |---|---|
 | families arrived | {r["families"]:,} |
 | organisations / professionals | {r["organisations"]:,} / {r["professionals"]:,} |
 | events processed (arrivals and heap events) | {r["events"]:,} |
 | records in the event log | {r["records"]:,} |
 | set-up (geography, organisations, staff) | {r["setup_s"]:.1f} s |
-| simulation | {r["run_s"]:.1f} s |
+| simulation | {r["run_s"]:.1f} s{per_year} |
 | events per second | {r["events"] / r["run_s"]:,.0f} |
 | metrics from the log | {r["metrics_s"]:.1f} s |
 | peak memory (resident) | {r["peak_rss_mb"]:,.0f} MB |
 | whole process, wall | {r["wall_s"]:.1f} s |
 """
+
+
+def section_national_year(r: dict) -> str:
+    return f"""### One simulated year, synthetic country of national size
+
+342 municipalities, 17,590,672 inhabitants, 12 provinces, 42 youth, 25 Veilig Thuis and 43
+shelter regions; patchwork scheme, referral protocol, default parameters, no warm-up.
+
+{_run_table(r)}"""
 
 
 def section_national_5y(r: dict) -> str:
@@ -312,19 +318,7 @@ parameters, 5 measured years after the default {r["warmup_days"]:g}-day warm-up 
 years), the model and its metrics as `sdsim run` computes them (without writing files).
 The goal (issue 3) is under 60 s on one core.
 
-| figure | value |
-|---|---|
-| families arrived | {r["families"]:,} |
-| organisations / professionals | {r["organisations"]:,} / {r["professionals"]:,} |
-| events processed (arrivals and heap events) | {r["events"]:,} |
-| records in the event log | {r["records"]:,} |
-| set-up (geography, organisations, staff) | {r["setup_s"]:.1f} s |
-| simulation | {r["run_s"]:.1f} s ({r["run_s"] / years:.1f} s per simulated year) |
-| events per second | {r["events"] / r["run_s"]:,.0f} |
-| metrics from the log | {r["metrics_s"]:.1f} s |
-| peak memory (resident) | {r["peak_rss_mb"]:,.0f} MB |
-| whole process, wall | {r["wall_s"]:.1f} s |
-| handovers across a region / province border (measured years) | {r["border_crossings"]:,} / {r["province_crossings"]:,} |
+{_run_table(r, years)}| handovers across a region / province border (measured years) | {r["border_crossings"]:,} / {r["province_crossings"]:,} |
 | machine load (5-minute average at the end; 2 cores) | {r["load_average_5min"]:.1f} |
 """
 

@@ -7,7 +7,10 @@ Ctrl-C or a kill loses only the runs in flight, and `--resume` runs what is miss
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from tqdm import tqdm
@@ -29,6 +32,31 @@ class RunFailed(Exception):
     """A run raised inside the model: finished runs stay, --resume retries the rest."""
 
 
+_ctrl_c = threading.Event()
+
+
+@contextmanager
+def unlosable_ctrl_c():
+    """Ctrl-C interrupts at once as usual, and is also remembered until the next finished
+    run. Python reports an interrupt that lands inside a weak-reference callback or a
+    finaliser (garbage collection runs Mesa's) as "ignored" and drops it; the sweep would
+    then run to its end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        _ctrl_c.set()
+        raise KeyboardInterrupt
+
+    _ctrl_c.clear()
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     if args.workers < 0:
         raise ScenarioError(f"--workers {args.workers}: must be 0 (all cores) or more")
@@ -39,7 +67,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     store = RunStore(out)
     evaluator = make_evaluator(args.workers, args.scheduler)
     try:
-        with evaluator:
+        with unlosable_ctrl_c(), evaluator:
             found = store.open(plan.fingerprint(), _manifest(design, plan), args.resume)
             print(
                 f"{design.name}: {len(design.scenarios)} scenario(s) x {plan.n_points} point(s) "
@@ -87,6 +115,8 @@ def _run_round(evaluator, plan: Plan, store: RunStore, missing, i: int, design: 
             for _task, (record, events) in evaluator.imap_unordered(run_task, tasks):
                 store.write(record, events)
                 bar.update()
+                if _ctrl_c.is_set():
+                    raise KeyboardInterrupt
         except (KeyboardInterrupt, ScenarioError):
             raise
         except Exception as exc:  # a model error in a run, or a lost worker

@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -78,9 +79,14 @@ class PoolEvaluator:
         for process in processes:
             with contextlib.suppress(Exception):
                 process.terminate()
+        # The pool's own thread may reap a worker at the same moment as join() here, which
+        # then returns while is_alive() still says yes for an instant: wait until it agrees.
+        deadline = time.monotonic() + 5
         for process in processes:
             with contextlib.suppress(Exception):
-                process.join(timeout=5)
+                process.join(timeout=max(0.0, deadline - time.monotonic()))
+        while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def describe(self) -> str:
         return f"a process pool of {self.workers} workers"

@@ -88,16 +88,6 @@ def paused_gc():
             gc.enable()
 
 
-def collect_earlier_models() -> None:
-    """Free the models earlier runs in this process left behind.
-
-    The paused collector moves what a run allocates to the oldest generation, so a finished
-    model (cyclic: agents point at their model) is only freed by a full collection, which
-    then rarely comes: a process running model after model (a sweep's worker) grew by ~200
-    MB a run on the default country."""
-    gc.collect()
-
-
 def domain_count(model: SocialDomainModel, domain: int, what: str) -> int:
     """A DataCollector reporter (used through functools.partial, which pickles): waiting or
     busy cases in one domain."""
@@ -263,7 +253,11 @@ class SocialDomainModel(mesa.Model):
             self.datacollector.collect(self)
 
     def run(self) -> SocialDomainModel:
-        collect_earlier_models()
+        # Free the models earlier runs in this process left behind: the paused collector
+        # moves what a run allocates to the oldest generation, so a finished model (cyclic:
+        # agents point at their model) waits for a full collection that rarely comes, and
+        # a sweep's worker grew by ~200 MB a run on the default country.
+        gc.collect()
         with paused_gc():
             while self.day < self.end_day:
                 self.step()

@@ -40,8 +40,8 @@ NATIONAL = {
 
 def _timed_run(sc) -> tuple[dict, dict]:
     """Set up, run and summarise one model; the timings and the summary."""
-    from model.engine import SocialDomainModel
-    from model.metrics import summarise
+    from model.engine.simulation import SocialDomainModel
+    from model.records.metrics import summarise
 
     t0 = time.perf_counter()
     model = SocialDomainModel(sc)
@@ -64,7 +64,7 @@ def _timed_run(sc) -> tuple[dict, dict]:
 
 def child_national_year() -> dict:
     """One simulated year, no warm-up, synthetic country of national size."""
-    from model.config import scenario_from_dict
+    from model.scenario import scenario_from_dict
 
     figures, summary = _timed_run(scenario_from_dict(NATIONAL))
     return {**figures, "signals": summary["signals"]}
@@ -73,7 +73,7 @@ def child_national_year() -> dict:
 def child_national_5y() -> dict:
     """scenarios/national.toml (the real 2023 map, default parameters) for 5 measured years
     after its warm-up: the model and its metrics, as `sdsim run` computes them."""
-    from model.config import load_scenario
+    from model.scenario import load_scenario
 
     sc = load_scenario(ROOT / "scenarios" / "national.toml", {"years": 5.0})
     figures, summary = _timed_run(sc)
@@ -147,8 +147,8 @@ def child_sweep_speedup() -> dict:
     import os
     import tempfile
 
-    from model.cli import main
-    from model.experiments import sweep  # noqa: F401 - imports outside the timing
+    from model.cli.main import main
+    from model.sweeps import sweep  # noqa: F401 - imports outside the timing
 
     size = {"years": 1.0, "municipalities": 32, "population": 500_000, "points": 12}
     out: dict = {"runs": 2 * size["points"], **size, "load_before": os.getloadavg()[0]}
@@ -180,7 +180,7 @@ def child_sweep_memory() -> dict:
 
     out: dict = {"sizes": {}}
     code = (
-        "import json, resource, sys; from model.cli import main; "
+        "import json, resource, sys; from model.cli.main import main; "
         "rc = main(sys.argv[1:]); "
         "print(json.dumps({'rc': rc, "
         "'parent': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
@@ -215,11 +215,11 @@ REORGANISED = {
 def child_reorganisation() -> dict:
     """What a reorganisation costs in computing time: the change, the run, the counterfactual.
     CPU seconds (process_time), which a shared machine disturbs less than wall time."""
-    from model.config import scenario_from_dict
-    from model.counterfactual import counterfactual_of, measure
-    from model.engine import SocialDomainModel
-    from model.metrics import summarise, timeseries
-    from model.reorganisation import Reorganiser
+    from model.engine.simulation import SocialDomainModel
+    from model.processes.reorganisation import Reorganiser
+    from model.records.metrics import summarise, timeseries
+    from model.runs.counterfactual import counterfactual_of, measure
+    from model.scenario import scenario_from_dict
 
     sc = scenario_from_dict(REORGANISED)
     clock = time.process_time

@@ -1,4 +1,4 @@
-"""How model/data/nl_regions/ was made from ../shared/data/nl_regions/ (run once, by hand).
+"""How model/world/data/nl_regions/ was made from ../shared/data/nl_regions/ (run once, by hand).
 
 The package ships two small files instead of the 5 MB of sources, and nothing reads the
 sources at run time:
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import shapely
 
-from model.nl_regions import REGION_COLUMNS, REQUIRED
+from model.world.dutch_map import REGION_COLUMNS, REQUIRED
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "model" / "data" / "nl_regions"
+OUT = ROOT / "model" / "world" / "data" / "nl_regions"
 COLUMNS = (*REQUIRED, *REGION_COLUMNS["ggd"])  # the columns of a map file
 TOLERANCE_M = 250.0
 GRID_M = 10.0

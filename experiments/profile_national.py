@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.config import load_scenario  # noqa: E402
-from model.engine import SocialDomainModel  # noqa: E402
+from model.engine.simulation import SocialDomainModel  # noqa: E402
+from model.scenario import load_scenario  # noqa: E402
 
 LOG_BUILTINS = (
     "<built-in method numpy.fromiter>",

@@ -19,11 +19,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model.cli import parse_set  # noqa: E402
-from model.config import load_scenario  # noqa: E402
-from model.domains import PROTOCOLS, SCHEMES  # noqa: E402
-from model.geography import build_geography  # noqa: E402
-from model.runner import run_many  # noqa: E402
+from model.cli.main import parse_set  # noqa: E402
+from model.runs.run import run_many  # noqa: E402
+from model.scenario import load_scenario  # noqa: E402
+from model.vocabulary import PROTOCOLS, SCHEMES  # noqa: E402
+from model.world.build import build_geography  # noqa: E402
 
 
 def straddling(a, b) -> int:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from model.config import Scenario, load_scenario
+from model.scenario import Scenario, load_scenario
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

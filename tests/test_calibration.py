@@ -4,10 +4,10 @@ import json
 
 import numpy as np
 
-from model.calibration import TARGETS, YOUNG_SHARE, measure
-from model.cli import main
-from model.engine import SocialDomainModel
-from model.metrics import summarise
+from model.checks.calibration import TARGETS, YOUNG_SHARE, measure
+from model.cli.main import main
+from model.engine.simulation import SocialDomainModel
+from model.records.metrics import summarise
 
 
 def test_figures_match_the_log_counted_by_hand(tiny):

@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 
 REQUIRED = (
     "families",
@@ -183,7 +183,7 @@ def test_failed_run_leaves_existing_results_intact(tiny_path, tmp_path, monkeypa
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("model.figures.run_figures", boom)
+    monkeypatch.setattr("model.output.figures.run_figures", boom)
     with pytest.raises(RuntimeError):
         main(["run", str(tiny_path), "--out", str(out), "--seed", "99"])
     assert (out / "summary.json").read_text() == before
@@ -204,7 +204,7 @@ def test_installed_entry_points(tiny_path, tmp_path):
 
 def test_parameter_document_is_up_to_date():
     """docs/parameters.md is generated from the schema; regenerate with `sdsim params`."""
-    from model.paramdoc import render
+    from model.scenario.paramdoc import render
     from tests.conftest import ROOT
 
     assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == render(), (
@@ -213,7 +213,7 @@ def test_parameter_document_is_up_to_date():
 
 
 def test_every_parameter_has_unit_and_source():
-    from model.paramdoc import render
+    from model.scenario.paramdoc import render
 
     for line in render().splitlines():
         if line.startswith("| `"):

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from model.engine import SocialDomainModel
-from model.runner import evaluate, replication_seeds, run_many
+from model.engine.simulation import SocialDomainModel
+from model.runs.run import evaluate, replication_seeds, run_many
 
 
 def test_same_seed_same_log_and_summary(tiny):
@@ -34,7 +34,7 @@ def test_workers_do_not_change_results(tiny):
 
 def test_common_random_numbers_across_schemes(tiny):
     """Every scheme and protocol of one seed meets the same families at the same times."""
-    from model.events import Kind
+    from model.records.events import Kind
 
     arrivals = []
     for scheme, protocol in (

@@ -2,12 +2,12 @@
 
 import pytest
 
-from model.runner import evaluate
+from model.runs.run import evaluate
 
 
 @pytest.fixture(scope="module")
 def runs():
-    from model.config import load_scenario
+    from model.scenario import load_scenario
     from tests.conftest import DATA
 
     base = load_scenario(DATA / "tiny.toml").replace(years=1.0, **{"synthetic.population": 150_000})

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from model.engine import SocialDomainModel
-from model.events import FIRST, FOLLOW_UP, REPEAT, Kind
+from model.engine.simulation import SocialDomainModel
+from model.records.events import FIRST, FOLLOW_UP, REPEAT, Kind
 
 
 def test_understaffed_veilig_thuis_does_not_run_away(tiny):

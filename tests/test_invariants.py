@@ -5,10 +5,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.config import apply_overrides, scenario_from_dict
-from model.engine import SocialDomainModel
-from model.events import Kind
-from model.metrics import family_states
+from model.engine.simulation import SocialDomainModel
+from model.records.events import Kind
+from model.records.metrics import family_states
+from model.scenario import apply_overrides, scenario_from_dict
 
 
 def run(scenario):

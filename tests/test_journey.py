@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.cli import AREA_MEAN_NAMES, main
-from model.config import load_scenario
-from model.engine import SocialDomainModel
-from model.events import Kind
-from model.journey import script
-from model.metrics import AREA_MEANS, area_means, by_municipality, summarise
+from model.cli.main import AREA_MEAN_NAMES, main
+from model.engine.simulation import SocialDomainModel
+from model.records.events import Kind
+from model.records.metrics import AREA_MEANS, area_means, by_municipality, summarise
+from model.runs.journey import script
+from model.scenario import load_scenario
 
 PIETER = "scenarios/pieter.toml"
 SMALL = {"population_scale": 0.01, "warmup_days": 30.0, "years": 0.4}

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from model.engine import SocialDomainModel
-from model.events import Kind
-from model.metrics import LITTLE_MIN_CLOSED, littles_law, summarise
-from model.runner import evaluate
+from model.engine.simulation import SocialDomainModel
+from model.records.events import Kind
+from model.records.metrics import LITTLE_MIN_CLOSED, littles_law, summarise
+from model.runs.run import evaluate
 
 STAFF = {"wijkteam": 38.0, "youth": 64.0, "vt": 13.0, "shelter": 9.0}
 

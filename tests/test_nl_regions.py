@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.cli import main
-from model.config import ScenarioError, load_scenario, scenario_from_dict
-from model.geography import build_geography, catchments
-from model.nl_regions import NL_2023
+from model.cli.main import main
+from model.scenario import ScenarioError, load_scenario, scenario_from_dict
+from model.world.build import build_geography
+from model.world.dutch_map import NL_2023
+from model.world.schemes import catchments
 
 SCHEMES = ("patchwork", "centralised", "decentralised", "aligned")
 

@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from model.config import ScenarioError, scenario_from_dict
-from model.domains import WIJKTEAM, YOUTH
-from model.engine import SocialDomainModel
-from model.events import Kind
+from model.engine.simulation import SocialDomainModel
+from model.records.events import Kind
+from model.scenario import ScenarioError, scenario_from_dict
+from model.vocabulary import WIJKTEAM, YOUTH
 from tests.test_invariants import check_families_accounted, check_hours
 
 

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from model.cli import main
-from model.config import ScenarioError
-from model.validation import erlang_c, observe, report, validate
+from model.checks.validation import erlang_c, observe, report, validate
+from model.cli.main import main
+from model.scenario import ScenarioError
 from tests.conftest import ROOT
 
 MMC = ROOT / "scenarios" / "validation" / "mmc.toml"
@@ -52,7 +52,7 @@ def test_the_checks_tell_c_from_c_plus_or_minus_two(checks):
 
 def test_every_family_leaves_the_network_in_time():
     """The sojourn sample is not censored: families counted all left before the end."""
-    from model.config import load_scenario
+    from model.scenario import load_scenario
 
     out = observe(load_scenario(JACKSON, {"years": 2.0}), 3)
     assert out[("network", "incomplete")] == 0 and out[("network", "served")] > 500

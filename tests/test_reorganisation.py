@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.cli import main
-from model.counterfactual import FIGURES, Profile, recovery, rolling_delay
-from model.engine import SocialDomainModel
-from model.events import Kind
-from model.metrics import frame
-from model.organisations import CARE, INTAKE, QUEUED, TRANSIT
-from model.runner import evaluate, run_scenarios
+from model.agents.organisations import CARE, INTAKE, QUEUED, TRANSIT
+from model.cli.main import main
+from model.engine.simulation import SocialDomainModel
+from model.records.events import Kind
+from model.records.metrics import frame
+from model.runs.counterfactual import FIGURES, Profile, recovery, rolling_delay
+from model.runs.run import evaluate, run_scenarios
 from tests.test_invariants import check_families_accounted, check_hours
 
 AT_DAY = 60  # of the measured period; tiny.toml warms up for 60 days
@@ -194,7 +194,7 @@ def test_a_frictionless_redraw_costs_nothing(tiny):
 def test_compare_reuses_a_scenario_as_counterfactual(tiny, monkeypatch):
     """In a comparison the world without the reorganisation is run once, and the paired
     figures are the same as a single run's."""
-    import model.runner as runner
+    import model.runs.run as runner
 
     calls = []
     original = runner.evaluate
@@ -306,7 +306,7 @@ def test_waiting_need_days_by_hand(tiny):
     """The need-days behind reorganisation_extra_wait_days, recomputed from the log with
     pandas: from a need's rise to its first care start or dropout (or the end), plus care
     interrupted by a transfer until it resumes."""
-    from model.counterfactual import profile
+    from model.runs.counterfactual import profile
 
     sc = reorganised(tiny, scheme="centralised", cases_in_care="transfer")
     model = SocialDomainModel(sc, seed=9).run()

@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 
-from model.experiments.design import ParameterSpec, SamplerSpec
-from model.experiments.samplers import sample, to_values
-from model.experiments.sensitivity import sensitivity_table
+from model.sweeps.design import ParameterSpec, SamplerSpec
+from model.sweeps.samplers import sample, to_values
+from model.sweeps.sensitivity import sensitivity_table
 
 PARAMS = {
     "a": ParameterSpec(low=0, high=10),

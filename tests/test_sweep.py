@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.cli import main
-from model.runner import replication_seeds
+from model.cli.main import main
+from model.runs.run import replication_seeds
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -318,8 +318,8 @@ def test_a_worker_frees_each_finished_model(tiny):
 
     from mesa import Agent
 
-    from model.engine import SocialDomainModel
-    from model.runner import evaluate, simulate
+    from model.engine.simulation import SocialDomainModel
+    from model.runs.run import evaluate, simulate
 
     def alive() -> int:
         gc.collect()
@@ -334,7 +334,7 @@ def test_a_worker_frees_each_finished_model(tiny):
 
 def test_an_interrupted_pool_stops_the_runs_in_flight():
     """Ctrl-C must not wait for runs that take minutes: the workers are stopped."""
-    from model.experiments.evaluators import PoolEvaluator
+    from model.sweeps.evaluators import PoolEvaluator
 
     t0 = time.monotonic()
     with pytest.raises(KeyboardInterrupt), PoolEvaluator(2) as pool:
@@ -351,7 +351,7 @@ def test_the_next_run_frees_a_finished_model_without_anyone_collecting(tiny):
     worker grows by a whole model a run (the paused collector once let that happen)."""
     import weakref
 
-    from model.engine import SocialDomainModel
+    from model.engine.simulation import SocialDomainModel
 
     first = SocialDomainModel(tiny, seed=1).run()
     gone = weakref.ref(first)
@@ -366,7 +366,7 @@ def test_the_next_run_frees_a_finished_model_without_anyone_collecting(tiny):
 def test_shipped_experiments_load_and_screen_around_the_defaults(path):
     """A shipped experiment must load; a screening range must contain the default it
     screens around (the sensitivity ranges once lagged behind a recalibration)."""
-    from model.experiments.design import load_experiment
+    from model.sweeps.design import load_experiment
 
     design = load_experiment(path)
     for name, spec in design.parameters.items():

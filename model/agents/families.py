@@ -1,0 +1,272 @@
+"""Families, their needs, and the stream in which they arise.
+
+Families arrive in proportion to population. Their needs across domains are correlated
+through one shared latent factor (a Gaussian copula), which gives multi-problem
+families while keeping each domain's incidence exactly as configured.
+
+Families are drawn in bulk with numpy, chunk by chunk, from a stream of their own that
+`model.rng` spawns: every scheme and protocol of one seed therefore meets the same
+families with the same luck (care length, success, dropout and incident draws are made
+per need here), so differences between scenarios are paired, not noise.
+
+Families are plain slotted objects rather than Mesa Agents: they arrive by the million
+at national scale and a Mesa Agent costs ~8 us to create and remove against ~1 us for a
+slotted object (measured, docs/performance.md). Organisations and professionals, a few
+tens of thousands, are Mesa Agents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from model.scenario import Scenario
+from model.vocabulary import DOMAINS, SOURCE_CODE, VT
+
+N_DOMAINS = len(DOMAINS)
+CHUNK_DAYS = 30.0  # arrivals are drawn a month at a time; fixed so chunking never changes the draws
+
+# Need states
+WAITING, IN_CARE, DONE = 0, 1, 2
+# How a need ended
+OPEN, RESOLVED, UNRESOLVED, DROPPED = 0, 1, 2, 3
+
+
+class Need:
+    """One problem of one family in one domain, from the signal until it is done."""
+
+    __slots__ = (
+        "id",
+        "family",
+        "domain",
+        "severity",
+        "arose",
+        "episode",
+        "state",
+        "outcome",
+        "u_care",
+        "z_care",
+        "u_success",
+        "u_dropout",
+        "e_incident",
+        "u_recur",
+        "e_recur",
+        "care_start",
+        "preventive",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        family: Family,
+        domain: int,
+        severity: int,
+        arose: float,
+        episode: int,
+        luck: tuple[float, ...],
+    ) -> None:
+        self.id = id
+        self.family = family
+        self.domain = domain
+        self.severity = severity
+        self.arose = arose  # the triggering incident; the motivation window runs from here
+        self.episode = episode
+        self.state = WAITING
+        self.outcome = OPEN
+        (self.u_care, self.z_care, self.u_success, self.u_dropout, self.e_incident, self.u_recur,
+         self.e_recur) = luck  # fmt: skip
+        self.care_start = -1.0
+        self.preventive = False
+
+
+class Family:
+    """A household in a municipality, with members, needs and a case history."""
+
+    __slots__ = (
+        "id",
+        "municipality",
+        "adults",
+        "children",
+        "arrived",
+        "open_cases",
+        "known_to_vt",
+        "safety",
+        "u_entry",
+        "u_place",
+        "needs",
+        "clock",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        municipality: int,
+        adults: int,
+        children: int,
+        arrived: float,
+        u_entry: float,
+        u_place: float,
+    ) -> None:
+        self.id = id
+        self.municipality = municipality
+        self.adults = adults
+        self.children = children
+        self.arrived = arrived
+        self.open_cases: dict[int, object] = {}  # org id -> Case
+        self.known_to_vt = False  # Veilig Thuis had a case before: the next report is a repeat
+        self.safety = False  # ever had a safety need: incidents become reports
+        self.u_entry = u_entry
+        self.u_place = u_place
+        self.needs: list[Need] = []  # needs not yet done
+        self.clock = 0  # the family's incident clock: only the latest scheduled incident counts
+
+
+@dataclass
+class ArrivalChunk:
+    """A month of arrivals, drawn in one go: rows per family, and per need."""
+
+    time: np.ndarray
+    municipality: np.ndarray
+    adults: np.ndarray
+    children: np.ndarray
+    u_entry: np.ndarray
+    u_source: np.ndarray  # picks who gave the signal, once the entry is known
+    u_place: np.ndarray
+    u_known: np.ndarray  # decides whether Veilig Thuis knew the family before the simulation
+    safety: np.ndarray  # the family has a Veilig Thuis need
+    need_start: np.ndarray  # family i has needs need_start[i]:need_start[i + 1]
+    need_domain: np.ndarray
+    need_severity: np.ndarray
+    luck: np.ndarray  # (needs, 7): see draw_luck
+
+
+def draw_luck(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each need's own luck, drawn once: (u_care, z_care, u_success, u_dropout, e_incident,
+    u_recur, e_recur). z_care is the standard normal quantile of u_care (for lognormal care
+    lengths, computed here in bulk), e_* are unit exponentials."""
+    u = rng.random((n, 6))
+    luck = np.empty((n, 7))
+    luck[:, 0] = u[:, 0]
+    luck[:, 1] = ndtri(u[:, 0])
+    luck[:, 2] = u[:, 1]
+    luck[:, 3] = u[:, 2]
+    luck[:, 4] = -np.log1p(-u[:, 3])
+    luck[:, 5] = u[:, 4]
+    luck[:, 6] = -np.log1p(-u[:, 5])
+    return luck
+
+
+def need_pattern_probabilities(
+    p_marginal: np.ndarray, correlation: float, nodes: int = 96
+) -> np.ndarray:
+    """P(each of the 2^D need patterns) for one household-year under a one-factor copula.
+
+    Need d is present when sqrt(r) Z + sqrt(1 - r) E_d > Phi^-1(1 - p_d), with Z shared.
+    Integrated over Z by Gauss-Hermite quadrature: deterministic and exact to ~1e-12.
+    """
+    z, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / np.sqrt(2 * np.pi)
+    a = np.sqrt(correlation)
+    threshold = ndtri(1 - np.clip(p_marginal, 1e-15, 1 - 1e-15))
+    q = 1 - ndtr((threshold[None, :] - a * z[:, None]) / np.sqrt(1 - a * a))  # (nodes, D)
+    q = np.where(p_marginal[None, :] <= 0, 0.0, q)
+    patterns = np.array(list(product((0, 1), repeat=len(p_marginal))), dtype=bool)
+    probs = np.empty(len(patterns))
+    for k, pat in enumerate(patterns):
+        probs[k] = np.sum(w * np.prod(np.where(pat[None, :], q, 1 - q), axis=1))
+    return probs
+
+
+class FamilyStream:
+    """Families arriving over [0, end_day), one chunk at a time."""
+
+    def __init__(
+        self, scenario: Scenario, population: np.ndarray, rng: np.random.Generator, end_day: float
+    ) -> None:
+        fam = scenario.families
+        self.rng = rng
+        self.end_day = end_day
+        self.pop_share = population / population.sum()
+        households = float(population.sum()) * fam.households_per_inhabitant
+        incidence = (
+            np.array([scenario.domains[d].incidence_per_1000_per_year for d in DOMAINS]) / 1000.0
+        )
+        p_marginal = incidence / fam.households_per_inhabitant
+        if (p_marginal >= 1).any():
+            raise ValueError("incidence_per_1000_per_year exceeds households per 1000 inhabitants")
+        probs = need_pattern_probabilities(p_marginal, fam.need_correlation)
+        patterns = np.array(list(product((0, 1), repeat=N_DOMAINS)), dtype=bool)
+        self.patterns = patterns[1:]
+        p_any = 1.0 - probs[0]
+        self.pattern_p = (
+            probs[1:] / p_any if p_any > 0 else np.full(len(self.patterns), 1 / len(self.patterns))
+        )
+        self.families_per_day = households * p_any / 365.0
+        self.severity_cdf = np.cumsum(
+            [scenario.domains[d].severity_shares for d in DOMAINS], axis=1
+        )
+        self.single_parent_share = fam.single_parent_share
+        self.children_extra_mean = fam.children_mean - 1.0
+        self.vt_sources = [SOURCE_CODE[s] for s in fam.vt_source_shares]
+        self.vt_source_cdf = np.cumsum(list(fam.vt_source_shares.values()))
+        self.wijkteam_sources = [SOURCE_CODE[s] for s in fam.wijkteam_source_shares]
+        self.wijkteam_source_cdf = np.cumsum(list(fam.wijkteam_source_shares.values()))
+        self.next_start = 0.0
+
+    def __iter__(self):
+        while self.next_start < self.end_day:
+            chunk = self._draw(self.next_start, min(self.next_start + CHUNK_DAYS, self.end_day))
+            self.next_start += CHUNK_DAYS
+            yield chunk
+
+    def _draw(self, start: float, stop: float) -> ArrivalChunk:
+        rng = self.rng
+        n = int(rng.poisson(self.families_per_day * (stop - start)))
+        time = np.sort(start + rng.random(n) * (stop - start))
+        municipality = rng.choice(len(self.pop_share), size=n, p=self.pop_share)
+        pattern = self.patterns[rng.choice(len(self.patterns), size=n, p=self.pattern_p)]
+        adults = np.where(rng.random(n) < self.single_parent_share, 1, 2)
+        children = 1 + rng.poisson(self.children_extra_mean, n)
+        u_entry = rng.random(n)
+        u_source = rng.random(n)
+        u_place = rng.random(n)
+        u_known = rng.random(n)
+        fam_idx, need_domain = np.nonzero(pattern)  # row-major: each family's needs together
+        need_start = np.concatenate([[0], np.cumsum(pattern.sum(axis=1))])
+        u_sev = rng.random(len(need_domain))
+        cdf = self.severity_cdf[need_domain]
+        need_severity = 1 + (u_sev[:, None] > cdf[:, :-1]).sum(axis=1)
+        luck = draw_luck(rng, len(need_domain))
+        return ArrivalChunk(
+            time,
+            municipality,
+            adults,
+            children,
+            u_entry,
+            u_source,
+            u_place,
+            u_known,
+            pattern[:, VT],
+            need_start,
+            need_domain,
+            need_severity,
+            luck,
+        )
+
+    def source_of(self, u: float, via_vt: bool) -> int:
+        if via_vt:
+            return self.vt_sources[
+                min(
+                    int(np.searchsorted(self.vt_source_cdf, u, side="right")),
+                    len(self.vt_sources) - 1,
+                )
+            ]
+        return self.wijkteam_sources[
+            min(
+                int(np.searchsorted(self.wijkteam_source_cdf, u, side="right")),
+                len(self.wijkteam_sources) - 1,
+            )
+        ]

@@ -1,0 +1,212 @@
+"""Handover: where a case leaves one organisation for another, and what that costs.
+
+Triage decides which needs an organisation keeps and which it hands over, and to whom.
+A handover costs the sender administration (re-typing into the receiver's form) or a
+joint first contact, takes a transfer latency, lands in the receiver's queue and, unless
+information travels with the case, means a full new intake. Crossing a region border
+(catchments that do not nest) or a province border adds latency and a chance that
+information is lost; a sender who knows the receiving organisation (familiarity from
+joint cases, or a boundary spanner) feels less of both. What each protocol changes is
+in protocols.py; this module applies it.
+
+Onward referral: when care for a need ends, a domain may find a need in another domain
+and hand it on (`onward_referral`, per receiving domain; all zero by default). The new
+need arises at that moment, keeps the family's episode and severity, and travels as any
+handover does. With fixed probabilities this makes the organisations a Jackson network,
+which `validation.py` checks against its analytic waits.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.agents.organisations import INTAKE, Case
+from model.records.events import BORDER_PROVINCE, BORDER_REGION, PLACED_ELSEWHERE, RETYPING, Kind
+from model.vocabulary import DOMAINS, SHELTER, VT, WIJKTEAM, YOUTH
+
+if TYPE_CHECKING:
+    from model.agents.families import Family, Need
+    from model.agents.organisations import Organisation, Professional
+    from model.engine.simulation import SocialDomainModel
+
+
+class Handovers:
+    def __init__(self, model: SocialDomainModel) -> None:
+        self.model = model
+        sc = model.scenario
+        self.protocol = sc.active_protocol
+        self.cfg = sc.handover
+        self.domains = [sc.domains[d] for d in ("wijkteam", "youth", "vt", "shelter")]
+        self.wijkteam_mandate = sc.domains.wijkteam.youth_mandate_max_severity
+        self.preventive = sc.escalation.preventive_support
+        self.joint: dict[
+            tuple[int, int], int
+        ] = {}  # (professional pid, organisation oid) -> joint cases
+        self._border: dict[tuple[int, int], int] = {}
+        # Per sending domain: cumulative onward probabilities, or None when it never refers on.
+        self.onward_cum: list[np.ndarray | None] = []
+        for d in DOMAINS:
+            p = np.array([sc.domains[d].onward_referral[e] for e in DOMAINS])
+            self.onward_cum.append(np.cumsum(p) if p.sum() > 0 else None)
+
+    # ------------------------------------------------------------------ triage
+    def handled_here(self, org: Organisation, need: Need) -> bool:
+        """Within this organisation's mandate: its own domain, or mild youth needs at the wijkteam."""
+        if need.domain == org.domain:
+            return True
+        if org.domain == WIJKTEAM and need.domain == YOUTH:
+            return need.severity <= self.wijkteam_mandate or (
+                self.preventive and need.severity == 1
+            )
+        return False
+
+    def target(self, org: Organisation, need: Need, family: Family) -> Organisation:
+        """Where a need goes: after Veilig Thuis via the wijkteam, unless it is severe (the
+        child-protection route) or the protocol sends it straight on; to a shelter elsewhere
+        for safety; otherwise to the organisation that serves the family's municipality."""
+        m = self.model
+        if (
+            org.domain == VT
+            and not self.protocol.direct_referral
+            and need.domain not in (SHELTER, VT)
+            and need.severity < 3
+        ):
+            return m.serving(WIJKTEAM, family.municipality)
+        if (
+            need.domain == SHELTER
+            and family.u_place < self.domains[SHELTER].placement_outside_region_share
+        ):
+            return m.shelter_elsewhere(family.municipality)
+        return m.serving(need.domain, family.municipality)
+
+    def leaves_now(self, org: Organisation, need: Need) -> bool:
+        """Urgent needs and shelter leave at once; others wait for the sender's own work when
+        its domain hands over after care and the protocol does not plan in parallel."""
+        if self.protocol.handover_after_intake or need.domain == SHELTER or need.severity == 3:
+            return True
+        return not self.domains[org.domain].hands_over_after_care
+
+    def onward(self, t: float, case: Case) -> list[tuple[Need, Organisation]]:
+        """Needs found during the care that just ended, each with the organisation it goes to.
+
+        One draw from `model.rng` per need cared for, and none at all in a domain that never
+        refers on, so scenarios without onward referral keep their random streams.
+        """
+        cum = self.onward_cum[case.org.domain]
+        if cum is None:
+            return []
+        m = self.model
+        fam = case.family
+        out = []
+        for n in case.own:
+            domain = int(np.searchsorted(cum, m.rng.random(), side="right"))
+            if domain >= len(DOMAINS):
+                continue
+            need = m.new_need(t, fam, domain, n.severity, m.fresh_luck())
+            need.episode = case.episode
+            m.log.record(t, Kind.NEED, fam.id, need.id, case.episode, case.id, case.org.oid, -1,
+                         fam.municipality, domain, 0.0, need.severity)  # fmt: skip
+            out.append((need, self.target(case.org, need, fam)))
+        if out:
+            m.escalation.watch(t, fam, out[0][0].e_incident)
+        return out
+
+    # ------------------------------------------------------------------ borders and familiarity
+    def border(self, a: Organisation, b: Organisation) -> int:
+        key = (a.oid, b.oid)
+        flags = self._border.get(key)
+        if flags is None:
+            nested = a.catchment_set <= b.catchment_set or b.catchment_set <= a.catchment_set
+            flags = (0 if nested else BORDER_REGION) | (
+                BORDER_PROVINCE if a.province != b.province else 0
+            )
+            self._border[key] = self._border[(b.oid, a.oid)] = flags
+        return flags
+
+    def familiarity(self, p: Professional, org: Organisation) -> float:
+        known = 1.0 - math.exp(
+            -self.joint.get((p.pid, org.oid), 0) / self.cfg.familiarity_cases_scale
+        )
+        if p.boundary_spanner:
+            return max(known, self.cfg.boundary_spanner_familiarity)
+        return known
+
+    def learn(self, case: Case, receiver: Professional) -> None:
+        """A joint case: sender and receiver each know the other's organisation a little better."""
+        sender = case.sender
+        if sender is None or sender.professional is None:
+            return
+        k1 = (sender.professional.pid, case.org.oid)
+        k2 = (receiver.pid, sender.org.oid)
+        self.joint[k1] = self.joint.get(k1, 0) + 1
+        self.joint[k2] = self.joint.get(k2, 0) + 1
+
+    def forget(self, pids: set[int] | None = None, oids: set[int] | None = None) -> None:
+        """Tear the familiarity network (a reorganisation moves people and dissolves organisations)."""
+        self.joint = {
+            k: v
+            for k, v in self.joint.items()
+            if not ((pids and k[0] in pids) or (oids and k[1] in oids))
+        }
+        self._border.clear()
+
+    # ------------------------------------------------------------------ sending
+    def send(self, t: float, sender: Case, needs: list[Need], receiver: Organisation) -> None:
+        """Hand needs from a sender's case to another organisation."""
+        m = self.model
+        fam = sender.family
+        log = m.log
+        for other in fam.open_cases.get(receiver.oid, ()):
+            if other.phase <= INTAKE:  # on its way, waiting or in intake there: the needs join it
+                other.needs.extend(needs)
+                other.priority = max(other.priority, max(n.severity for n in needs))
+                self._log_sent(t, sender, needs[0].id, other.id, 0.0, receiver.oid)
+                return
+        proto = self.protocol
+        cfg = self.cfg
+        flags = self.border(sender.org, receiver)
+        f = self.familiarity(sender.professional, receiver) if flags else 0.0
+        latency = proto.transfer_latency_days
+        if receiver.domain == YOUTH and proto.municipal_decision:
+            latency += self.domains[YOUTH].decision_latency_days
+        p_loss = 0.0
+        if flags & BORDER_REGION:
+            latency += cfg.region_border_latency_days * (1 - f)
+            p_loss += cfg.region_border_info_loss_prob
+        if flags & BORDER_PROVINCE:
+            latency += cfg.province_border_latency_days * (1 - f)
+            p_loss += cfg.province_border_info_loss_prob
+        rng = m.rng
+        if latency > 0:
+            latency = float(rng.gamma(cfg.latency_shape, latency / cfg.latency_shape))
+        info_lost = bool(rng.random() < min(1.0, p_loss) * (1 - f)) if p_loss > 0 else False
+        intake = "full" if info_lost else proto.receiver_intake
+        if receiver.oid != m.serving(receiver.domain, fam.municipality).oid:
+            flags |= PLACED_ELSEWHERE
+        case = Case(m.next_case_id(), fam, receiver, list(needs), sender.episode, intake,
+                    sender=sender, info_lost=info_lost, border=flags)  # fmt: skip
+        fam.open_cases.setdefault(receiver.oid, []).append(case)
+        need_id = needs[0].id
+        self._log_sent(t, sender, need_id, case.id, latency, receiver.oid)
+        if proto.sender_admin_hours > 0:
+            log.case_record(t, Kind.ADMIN, sender, need_id, proto.sender_admin_hours, RETYPING)
+        if proto.joint_contact_hours > 0:
+            log.case_record(t, Kind.COORDINATION, sender, need_id, proto.joint_contact_hours, 1)
+        sender.extra_hours += proto.sender_admin_hours + proto.joint_contact_hours
+        m.schedule(t + latency, m.on_handover_arrives, case)
+
+    def _log_sent(self, t: float, sender: Case, need: int, receiving_case: int, latency: float,
+                  receiver: int) -> None:  # fmt: skip
+        """`handover_sent` is the sender's record (org, professional) of the receiving case."""
+        fam = sender.family
+        self.model.log.record(t, Kind.HANDOVER_SENT, fam.id, need, sender.episode, receiving_case,
+                              sender.org.oid, sender.professional.pid, fam.municipality,
+                              sender.org.domain, latency, receiver)  # fmt: skip
+
+    def receive(self, t: float, case: Case) -> None:
+        self.model.log.case_record(t, Kind.HANDOVER_RECEIVED, case, case.needs[0].id, 0.0,
+                                   case.sender.org.oid, case.border)  # fmt: skip
+        self.model.admit(t, case)

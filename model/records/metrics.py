@@ -1,0 +1,423 @@
+"""Every metric, computed from the event log alone.
+
+What counts (so that each figure can be checked by hand against events.parquet):
+- the measured window is [warm-up, end); counts of things (signals, handovers, hours,
+  escalations, reports) are records whose time falls in it;
+- measured needs arose in the window; measured families had their first signal in it,
+  and everything that happened to them until the end counts for the per-family means;
+- handover delay: from `handover_sent` to the first `assigned` of the receiving case
+  (0 when the needs joined a case that already had a professional); handovers still
+  unanswered at the end are left out and counted in `handovers_unanswered`;
+- signal to care: from a need's `need` record to its `care_start`; needs without care
+  are left out and counted in `unmet_need_share` (dropped out, or still waiting);
+- border crossings: handovers between organisations whose catchments do not nest;
+  deliberate placements outside the home region (shelter, for safety) are counted apart
+  as `placements_elsewhere`;
+- stories told: full intakes; redundant intakes: full intakes beyond the first in an
+  episode (a signal and the handovers that follow from it);
+- cost: hours (intake, administration, care, coordination, travel) at the hourly cost
+  of the organisation's domain, plus planned care days at the domain's day cost;
+- Little's law, per organisation: a case is at an organisation from `queued` to
+  `closed`. L is the time-average number of cases there during the window (every case
+  present counts, whenever it came; one still open at the end counts up to the end);
+  lambda is the number of cases that closed in the window per day (in steady state the
+  arrival rate); W is the mean stay of those cases, time before the window included.
+  Then exactly L - lambda W = (A(end) - A(start)) / window, where A(s) is the summed age
+  of the cases open at s: zero on average in steady state, positive while cases pile up.
+  `littles_law_max_rel_error` is the largest |L - lambda W| / L over organisations with
+  at least LITTLE_MIN_CLOSED closed cases in the window (NaN when there are none), so a
+  large value says the window is short for the stays, or the queues are drifting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.records.events import (
+    BORDER_PROVINCE,
+    BORDER_REGION,
+    FIRST,
+    FOLLOW_UP,
+    HOURS_KINDS,
+    PLACED_ELSEWHERE,
+    REPEAT,
+    Kind,
+)
+from model.vocabulary import DOMAINS
+
+MONTH_DAYS = 365.25 / 12
+# Closed cases in the window for an organisation's L = lambda W to count. The edge noise of
+# the relative error is about sqrt(2 W / (n T)) for n closed cases of mean stay W in a window
+# T: under 5 % for n >= 300 and W <= T / 4. Smaller organisations are left out.
+LITTLE_MIN_CLOSED = 300
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What metrics need besides the log: the window and the organisations' tables."""
+
+    measure_from: float
+    end_day: float
+    org_domain: np.ndarray  # domain code per org id
+    org_region: np.ndarray  # region code (str) per org id
+    hourly_cost_eur: np.ndarray  # per domain
+    day_cost_eur: np.ndarray  # per domain
+    fte_total: float
+
+
+def _percentiles(x: np.ndarray) -> tuple[float, float, float]:
+    if len(x) == 0:
+        return (float("nan"),) * 3
+    return float(np.mean(x)), float(np.percentile(x, 50)), float(np.percentile(x, 90))
+
+
+def frame(a: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame({k: v for k, v in a.items()})
+
+
+def columns(a: Mapping[str, np.ndarray] | pd.DataFrame) -> dict[str, np.ndarray]:
+    """The log's columns as numpy arrays (no copies), from the arrays or a DataFrame.
+
+    Metrics work on these with boolean masks and only ever copy the small subsets they
+    need: a national run's log has tens of millions of records, and DataFrame copies of it
+    took most of 16 GB."""
+    return {k: np.asarray(a[k]) for k in a.keys()}
+
+
+def earliest(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys and the earliest time of each."""
+    order = np.lexsort((times, keys))
+    uniq, first = np.unique(keys[order], return_index=True)
+    return uniq, times[order][first]
+
+
+def lookup(uniq: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """values[key] for each query key (uniq sorted); NaN where a key is absent."""
+    pos = np.clip(np.searchsorted(uniq, query), 0, max(len(uniq) - 1, 0))
+    found = (uniq[pos] == query) if len(uniq) else np.zeros(len(query), dtype=bool)
+    out = np.full(len(query), np.nan)
+    out[found] = values[pos[found]]
+    return out
+
+
+def handover_delays(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    c = columns(a)
+    kind, t = c["kind"], c["time"]
+    sent = (kind == Kind.HANDOVER_SENT) & (t >= info.measure_from)
+    asg = kind == Kind.ASSIGNED
+    uniq, first = earliest(c["case"][asg], t[asg])
+    out = pd.DataFrame({"time": t[sent], "case": c["case"][sent], "detail": c["detail"][sent]})
+    out["assigned"] = lookup(uniq, first, out["case"].to_numpy())
+    out["delay"] = (out["assigned"] - out["time"]).clip(lower=0)
+    out["domain"] = info.org_domain[out["detail"].to_numpy()]
+    return out
+
+
+def signal_to_care(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    c = columns(a)
+    kind, t = c["kind"], c["time"]
+    arose = (kind == Kind.NEED) & (t >= info.measure_from)
+    start = kind == Kind.CARE_START
+    uniq, first = earliest(c["need"][start], t[start])
+    out = pd.DataFrame({"time": t[arose], "need": c["need"][arose], "domain": c["domain"][arose]})
+    need = out["need"].to_numpy()
+    out["care_start"] = lookup(uniq, first, need)
+    out["delay"] = out["care_start"] - out["time"]
+    out["dropped"] = np.isin(need, c["need"][kind == Kind.DROPOUT])
+    return out
+
+
+def littles_law(a: dict[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
+    """L, lambda and W per organisation over the measured window (definitions above)."""
+    kind = a["kind"]
+    queued = kind == Kind.QUEUED
+    closed = kind == Kind.CLOSED
+    close_at = np.full(int(a["case"].max(initial=-1)) + 1, np.inf)
+    close_at[a["case"][closed]] = a["time"][closed]
+    case = a["case"][queued]
+    org = a["org"][queued]
+    q = a["time"][queued]
+    c = close_at[case]
+    start, end = info.measure_from, info.end_day
+    window = end - start
+    n_orgs = len(info.org_domain)
+    present = np.clip(np.minimum(c, end) - np.maximum(q, start), 0.0, None)
+    left = (c >= start) & (c < end)
+    area = np.bincount(org, weights=present, minlength=n_orgs)
+    n_closed = np.bincount(org[left], minlength=n_orgs)
+    stays = np.bincount(org[left], weights=(c - q)[left], minlength=n_orgs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.DataFrame(
+            {
+                "org": np.arange(n_orgs),
+                "cases_mean": area / window,
+                "closed_per_day": n_closed / window,
+                "stay_days_mean": stays / n_closed,
+                "cases_closed": n_closed,
+                "littles_law_rel_error": np.abs(area - stays) / area,
+            }
+        )
+
+
+def measured_families(c: dict[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
+    """Families whose first signal fell in the window (sorted ids), and a per-record mask of
+    their records."""
+    sig = c["kind"] == Kind.SIGNAL
+    fams, first = earliest(c["family"][sig], c["time"][sig])
+    measured = fams[first >= info.measure_from]
+    is_measured = np.zeros(int(c["family"].max(initial=-1)) + 1, dtype=bool)
+    is_measured[measured] = True
+    return measured, is_measured[c["family"]]
+
+
+def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
+    """What each record costs: hours at the hourly cost of the organisation's domain, and
+    planned care days at its day cost (shelter); zero for records of other kinds."""
+    kind = c["kind"]
+    dom = info.org_domain[c["org"]]  # org -1 (no organisation) is masked below
+    hours = np.isin(kind, [int(k) for k in HOURS_KINDS])
+    out = np.where(hours, c["value"] * info.hourly_cost_eur[dom], 0.0)
+    care = kind == Kind.CARE_START
+    out[care] += c["aux"][care] * info.day_cost_eur[dom[care]]
+    return out
+
+
+def summarise(
+    a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo
+) -> dict[str, float | int | dict]:
+    c = columns(a)
+    kind, t, value, detail, aux = c["kind"], c["time"], c["value"], c["detail"], c["aux"]
+    win = t >= info.measure_from
+
+    measured, of_measured = measured_families(c, info)
+    n_fam = len(measured)
+
+    ho = handover_delays(c, info)
+    answered = ho.dropna(subset=["assigned"])
+    h_mean, h_p50, h_p90 = _percentiles(answered["delay"].to_numpy())
+    sc = signal_to_care(c, info)
+    cared = sc.dropna(subset=["care_start"])
+    s_mean, s_p50, s_p90 = _percentiles(cared["delay"].to_numpy())
+
+    intakes = of_measured & (kind == Kind.INTAKE)
+    stories = intakes & (detail == 1)
+    _, per_episode = np.unique(c["episode"][stories], return_counts=True)
+    redundant = int((per_episode - 1).sum())
+    met = of_measured & (kind == Kind.ASSIGNED)
+    met_family, met_org = c["family"][met].astype(np.int64), c["org"][met].astype(np.int64)
+    n_orgs = len(info.org_domain)
+    org_pairs = len(np.unique(met_family * n_orgs + met_org))
+    _, region_code = np.unique(info.org_region, return_inverse=True)
+    region_pairs = len(np.unique(met_family * n_orgs + region_code[met_org]))
+
+    flags = aux[win & (kind == Kind.HANDOVER_RECEIVED)]
+    placed = (flags & PLACED_ELSEWHERE) > 0  # deliberate (safety), counted apart from misalignment
+    hours = {name: float(value[win & (kind == k)].sum()) for k, name in HOURS_KINDS.items()}
+    total_hours = sum(hours.values())
+
+    vt = win & (kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP])
+    n_vt = int(vt.sum())
+
+    cost = float(row_cost_eur(c, info)[win].sum())
+    ends = win & (kind == Kind.CARE_END)
+
+    n_needs = len(sc)
+    nan = float("nan")
+    summary: dict[str, float | int | dict] = {
+        "families": n_fam,
+        "needs": n_needs,
+        "signals": int((win & (kind == Kind.SIGNAL)).sum()),
+        "handovers": len(ho),
+        "handovers_unanswered": int(ho["assigned"].isna().sum()),
+        "handover_delay_days_mean": h_mean,
+        "handover_delay_days_p50": h_p50,
+        "handover_delay_days_p90": h_p90,
+        "signal_to_care_days_mean": s_mean,
+        "signal_to_care_days_p50": s_p50,
+        "signal_to_care_days_p90": s_p90,
+        "intakes_per_family_mean": int(intakes.sum()) / n_fam if n_fam else nan,
+        "stories_told_per_family_mean": int(stories.sum()) / n_fam if n_fam else nan,
+        "redundant_intakes": redundant,
+        "redundant_intakes_per_family_mean": redundant / n_fam if n_fam else nan,
+        "organisations_per_family_mean": org_pairs / n_fam if n_fam else nan,
+        "regions_per_family_mean": region_pairs / n_fam if n_fam else nan,
+        "border_crossings": int((((flags & BORDER_REGION) > 0) & ~placed).sum()),
+        "province_crossings": int((((flags & BORDER_PROVINCE) > 0) & ~placed).sum()),
+        "placements_elsewhere": int(placed.sum()),
+        "information_lost": int(((kind == Kind.INTAKE) & win & (aux == 1)).sum()),
+        "coordination_hours": hours["coordination"],
+        "admin_hours_share": hours["administration"] / total_hours if total_hours else nan,
+        "hours_total": total_hours,
+        **{f"hours_{name}": v for name, v in hours.items()},
+        "escalations": int((win & (kind == Kind.ESCALATION)).sum()),
+        "vt_reports": n_vt,
+        "repeat_report_share": float((vt & (aux == REPEAT)).sum() / n_vt) if n_vt else nan,
+        "follow_up_report_share": float((vt & (aux == FOLLOW_UP)).sum() / n_vt) if n_vt else nan,
+        "dropouts": int(sc["dropped"].sum()),
+        "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs) if n_needs else nan,
+        "care_success_share": float(detail[ends].mean()) if ends.any() else nan,
+        "cost_eur_total": cost,
+        "cost_eur_per_family": cost / n_fam if n_fam else nan,
+        "fte_total": info.fte_total,
+    }
+    little = littles_law(c, info)
+    counted = little[little["cases_closed"] >= LITTLE_MIN_CLOSED]
+    summary["littles_law_max_rel_error"] = (
+        float(counted["littles_law_rel_error"].max()) if len(counted) else nan
+    )
+    summary["littles_law_organisations"] = len(counted)
+    summary["by_domain"] = _by_domain(ho, sc)
+    return summary
+
+
+def _by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]]:
+    out = {}
+    for code, name in enumerate(DOMAINS):
+        h = ho[(ho["domain"] == code)].dropna(subset=["assigned"])["delay"].to_numpy()
+        s = sc[sc["domain"] == code]
+        d = s.dropna(subset=["care_start"])["delay"].to_numpy()
+        out[name] = {
+            "handovers_in": int((ho["domain"] == code).sum()),
+            "handover_delay_days_mean": _percentiles(h)[0],
+            "needs": len(s),
+            "signal_to_care_days_mean": _percentiles(d)[0],
+            "signal_to_care_days_p90": _percentiles(d)[2],
+            "unmet_need_share": float(s["care_start"].isna().mean()) if len(s) else float("nan"),
+        }
+    return out
+
+
+def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+    """Monthly figures over the measured window (month 0 starts when the warm-up ends)."""
+    c = columns(a)
+    kind, t, aux, value = c["kind"], c["time"], c["aux"], c["value"]
+    n_months = max(1, int(np.ceil((info.end_day - info.measure_from) / MONTH_DAYS - 1e-9)))
+    edges = info.measure_from + MONTH_DAYS * np.arange(n_months + 1)
+
+    def per_month(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        idx = np.floor((times - info.measure_from) / MONTH_DAYS).astype(np.int64)
+        ok = (idx >= 0) & (idx < n_months)
+        w = None if weights is None else weights[ok]
+        return np.bincount(idx[ok], weights=w, minlength=n_months)[:n_months]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return per_month(t[mask])
+
+    out = pd.DataFrame({"month": np.arange(n_months), "day_start": edges[:-1] - info.measure_from})
+    out["signals"] = count(kind == Kind.SIGNAL)
+    out["needs"] = count(kind == Kind.NEED)
+    out["handovers"] = count(kind == Kind.HANDOVER_SENT)
+    out["care_starts"] = count(kind == Kind.CARE_START)
+    out["escalations"] = count(kind == Kind.ESCALATION)
+    out["vt_reports"] = count((kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP]))
+    out["repeat_reports"] = count((kind == Kind.SIGNAL) & (aux == REPEAT))
+
+    # Signal-to-care delay of the care that started each month (each need's first start).
+    is_need = kind == Kind.NEED
+    needs, arose = earliest(c["need"][is_need], t[is_need])
+    start = kind == Kind.CARE_START
+    started, t_start = earliest(c["need"][start], t[start])
+    delay = t_start - lookup(needs, arose, started)
+    total = per_month(t_start, delay)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["signal_to_care_days_mean"] = total / out["care_starts"].to_numpy()
+
+    # Needs waiting at each month's end: arisen, not yet in care, not dropped out.
+    t_left = np.sort(np.concatenate([t_start, t[kind == Kind.DROPOUT]]))
+    month_ends = edges[1:]
+    out["needs_waiting"] = np.searchsorted(
+        np.sort(arose), month_ends, side="left"
+    ) - np.searchsorted(t_left, month_ends, side="left")
+
+    for k, name in HOURS_KINDS.items():
+        mask = kind == k
+        out[f"hours_{name}"] = per_month(t[mask], value[mask])
+    out["cost_eur"] = per_month(t, row_cost_eur(c, info))
+    return out
+
+
+def family_states(a: dict[str, np.ndarray]) -> pd.Series:
+    """Each family's state at the end, from the log: in_care, waiting or done."""
+    df = frame(a)
+    kind = df["kind"]
+    needs = df[kind == Kind.NEED][["family", "need"]]
+    started = set(df.loc[kind == Kind.CARE_START, "need"].tolist())
+    ended = set(df.loc[kind.isin([Kind.CARE_END, Kind.DROPOUT]), "need"].tolist())
+    state = np.where(needs["need"].isin(ended), 2, np.where(needs["need"].isin(started), 1, 0))
+    per = pd.DataFrame({"family": needs["family"].to_numpy(), "state": state})
+    agg = per.groupby("family")["state"].agg(
+        lambda s: "in_care" if (s == 1).any() else ("waiting" if (s == 0).any() else "done")
+    )
+    return agg
+
+
+# ----------------------------------------------------------------------------- per area
+# Means per area (municipality or region) as (numerator, denominator, factor) of the
+# counts `by_municipality` returns, so that any grouping of municipalities gets the same
+# definitions: sum the counts over the area, then divide.
+AREA_MEANS: dict[str, tuple[str, str, float]] = {
+    "signal_to_care_days_mean": ("signal_to_care_days_sum", "needs_cared", 1.0),
+    "stories_told_per_family_mean": ("stories_told", "families", 1.0),
+    "border_crossings_per_100_families": ("border_crossings", "families", 100.0),
+    "province_crossings_per_100_families": ("province_crossings", "families", 100.0),
+    "unmet_need_share": ("needs_uncared", "needs", 1.0),
+}
+
+
+def by_municipality(
+    a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo, n: int
+) -> pd.DataFrame:
+    """Counts per home municipality (the families'), with the definitions of `summarise`:
+    measured families, needs that arose in the window (and their days to care), stories
+    told by measured families, and handovers in the window across a region or province
+    border (deliberate placements elsewhere apart)."""
+    c = columns(a)
+    kind, aux, mun = c["kind"], c["aux"], c["municipality"]
+    win = c["time"] >= info.measure_from
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(mun[mask], minlength=n)[:n]
+
+    measured, of_measured = measured_families(c, info)
+    sig = kind == Kind.SIGNAL
+    fams, where = np.unique(c["family"][sig], return_index=True)
+    home_of_measured = mun[sig][where][np.isin(fams, measured)]
+    sc = signal_to_care(c, info)
+    is_need = kind == Kind.NEED
+    needs, home = np.unique(c["need"][is_need], return_index=True)
+    sc_mun = mun[is_need][home][np.searchsorted(needs, sc["need"].to_numpy())].astype(np.int64)
+    cared = sc["care_start"].notna().to_numpy()
+    received = win & (kind == Kind.HANDOVER_RECEIVED)
+    placed = (aux & PLACED_ELSEWHERE) > 0
+    out = pd.DataFrame(
+        {
+            "families": np.bincount(home_of_measured, minlength=n)[:n],
+            "needs": np.bincount(sc_mun, minlength=n)[:n],
+            "needs_cared": np.bincount(sc_mun[cared], minlength=n)[:n],
+            "signal_to_care_days_sum": np.bincount(
+                sc_mun[cared], weights=sc["delay"].to_numpy()[cared], minlength=n
+            )[:n],
+            "stories_told": count(of_measured & (kind == Kind.INTAKE) & (c["detail"] == 1)),
+            "border_crossings": count(received & ((aux & BORDER_REGION) > 0) & ~placed),
+            "province_crossings": count(received & ((aux & BORDER_PROVINCE) > 0) & ~placed),
+            "placements_elsewhere": count(received & placed),
+        }
+    )
+    out["needs_uncared"] = out["needs"] - out["needs_cared"]
+    return out.astype({col: np.int64 for col in out.columns if col != "signal_to_care_days_sum"})
+
+
+def area_means(counts: pd.DataFrame, member: np.ndarray, n_areas: int) -> pd.DataFrame:
+    """Sum municipal counts over areas (member[i] = area of municipality i) and derive the
+    AREA_MEANS; an area without a denominator gets NaN."""
+    numeric = counts.select_dtypes("number")
+    summed = numeric.groupby(np.asarray(member)).sum().reindex(range(n_areas), fill_value=0)
+    for name, (num, den, factor) in AREA_MEANS.items():
+        d = summed[den].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            summed[name] = np.where(d > 0, factor * summed[num].to_numpy() / d, np.nan)
+    return summed

@@ -1,0 +1,155 @@
+"""The country a scenario plays on: a synthetic map's settings, the real map's files, and
+the options of the schemes (which regions serve whom)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import (
+    model_validator,
+)
+
+from model.scenario.base import ASSUMPTION, SRC_CBS_DENSITY, P, Strict
+
+
+# ----------------------------------------------------------------------------- geography
+class SyntheticGeography(Strict):
+    """A made-up country for students and tests; the real one plugs into the same interface."""
+
+    seed: int = P(
+        1,
+        unit="-",
+        source="-",
+        ge=0,
+        le=2**63 - 1,
+        doc="which synthetic country: fixed across replications, which vary families and events",
+    )
+    municipalities: int = P(
+        48, unit="count", source=ASSUMPTION, ge=1, le=5000, doc="number of municipalities"
+    )
+    population: int = P(
+        1_000_000,
+        unit="inhabitants",
+        source=ASSUMPTION,
+        ge=1000,
+        le=50_000_000,
+        doc="total population, spread over the municipalities",
+    )
+    population_sigma: float = P(
+        0.9,
+        unit="log-sd",
+        source="assumption, near the spread of Dutch municipal populations (1 thousand to 0.9 million)",
+        ge=0,
+        le=3,
+        doc="spread of municipality sizes (lognormal sigma)",
+    )
+    density_per_km2: float = P(
+        520.0,
+        unit="inhabitants/km2",
+        source=SRC_CBS_DENSITY,
+        gt=0,
+        doc="sets the size of the square country, hence travel distances",
+    )
+    provinces: int = P(3, unit="count", source=ASSUMPTION, ge=1, le=100, doc="number of provinces")
+    youth_regions: int = P(
+        7,
+        unit="count",
+        source="scaled from 42 youth-care regions for 342 municipalities (CBS 2023)",
+        ge=1,
+        le=5000,
+        doc="youth-care regions in the patchwork scheme",
+    )
+    vt_regions: int = P(
+        4,
+        unit="count",
+        source="scaled from 25 Veilig Thuis regions for 342 municipalities (CBS 2023)",
+        ge=1,
+        le=5000,
+        doc="Veilig Thuis regions in the patchwork scheme",
+    )
+    shelter_regions: int = P(
+        6,
+        unit="count",
+        source="scaled from ~43 centrumgemeenten for shelter (VNG)",
+        ge=1,
+        le=5000,
+        doc="shelter regions in the patchwork scheme",
+    )
+    misalignment: float = P(
+        0.8,
+        unit="0..1",
+        source="assumption: more misaligned than the 2023 map, where 2 of 42 youth regions straddle Veilig Thuis regions",
+        ge=0,
+        le=1,
+        doc="0: every domain's regions nest in one another; 1: drawn independently (inside provinces)",
+    )
+
+    @model_validator(mode="after")
+    def _regions_fit(self) -> SyntheticGeography:
+        for field in ("provinces", "youth_regions", "vt_regions", "shelter_regions"):
+            if getattr(self, field) > self.municipalities:
+                raise ValueError(f"{field} must be <= municipalities ({self.municipalities})")
+        for field in ("youth_regions", "vt_regions", "shelter_regions"):
+            if getattr(self, field) < self.provinces:
+                raise ValueError(
+                    f"{field} must be >= provinces ({self.provinces}): regions lie inside provinces"
+                )
+        return self
+
+
+class SchemeOptions(Strict):
+    centralised_level: Literal["province", "national"] = P(
+        "province",
+        unit="-",
+        source="DESIGN.md: one organisation per domain per province (or nationally)",
+        doc="the catchment of the centralised scheme",
+    )
+    aligned_to: Literal["youth", "vt", "shelter", "ggd"] = P(
+        "vt",
+        unit="-",
+        source="assumption: the 25 Veilig Thuis regions as the common set",
+        doc="whose regions every domain shares in the aligned scheme; 'ggd': the 25 GGD regions (real maps only)",
+    )
+
+
+class MapConfig(Strict):
+    """The real map (geography 'nl-2023', or 'csv' for a file of one's own) and the rule for
+    the shelter regions that no public source lists. Relative paths are read from the
+    scenario file's folder."""
+
+    csv: str = P(
+        "",
+        unit="path",
+        source="-",
+        doc="with geography = 'csv': a municipalities file with the columns of model/world/data/nl_regions/gemeenten_2023.csv",
+    )
+    shelter_regions_csv: str = P(
+        "",
+        unit="path",
+        source="-",
+        doc="shelter regions of one's own (columns gm_code, sh_code, sh_naam), replacing the rule",
+    )
+    shelter_regions: int = P(
+        43,
+        unit="count",
+        source="VNG: 43 centrumgemeenten for maatschappelijke opvang and beschermd wonen",
+        ge=1,
+        le=5000,
+        doc="rule: regions built around the largest municipalities, inside provinces (model/world/dutch_map.py)",
+    )
+    shelter_regions_within: Literal["province", "vt", "youth"] = P(
+        "province",
+        unit="-",
+        source="assumption: shelter regions, like youth-care regions, lie inside provinces",
+        doc="rule: every shelter region lies inside one of these; 'vt' nests them in the Veilig Thuis regions",
+    )
+    shelter_centre_spacing_km: float = P(
+        12.0,
+        unit="km",
+        source="assumption: below the distance between neighbouring centrumgemeenten (Arnhem-Ede 14 km, Arnhem-Nijmegen 16 km)",
+        ge=0,
+        le=1000,
+        doc="rule: a municipality this close to a centre already chosen is passed over as a centre",
+    )
+
+

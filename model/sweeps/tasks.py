@@ -1,0 +1,94 @@
+"""One run as a worker does it: (scenario, seed) -> a flat, JSON-ready record of outcomes.
+
+This is the only module of the sweep that calls the model. It is a plain top-level
+function of picklable arguments, so a process pool and a Dask worker run it alike; it
+returns what the parent writes, and writes nothing itself (a worker on a cluster need not
+share the parent's disk).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.runs.run import evaluate, simulate
+from model.scenario import Scenario, scenario_from_dict
+
+# Not outcomes: they vary with the machine, so they stay out of every table.
+NOT_METRICS = ("wall_seconds", "events_processed")
+
+
+@dataclass(frozen=True)
+class Task:
+    key: tuple
+    scenario: Scenario
+    seed: int
+    keep_timeseries: bool = False
+    keep_events: bool = False
+
+
+def run_task(task: Task) -> tuple[dict[str, Any], bytes | None]:
+    """Run the model once; return its record and, on request, its event log as parquet."""
+    t0 = time.perf_counter()
+    events = None
+    if task.keep_events:
+        result = simulate(task.scenario, task.seed)
+        summary, series = result.summary, result.timeseries
+        buffer = io.BytesIO()
+        result.events.to_parquet(buffer, index=False)
+        events = buffer.getvalue()
+    else:
+        summary = evaluate(task.scenario, task.seed)
+        series = summary.pop("timeseries")
+    record: dict[str, Any] = {
+        "key": list(task.key),
+        "seed": task.seed,
+        "metrics": flat_metrics(summary),
+        "wall_seconds": time.perf_counter() - t0,
+    }
+    if task.keep_timeseries:
+        record["timeseries"] = series.to_dict(orient="list")
+    return record, events
+
+
+def flat_metrics(summary: dict[str, Any]) -> dict[str, float | int]:
+    """Scalar outcomes, nested ones by dotted name (by_domain.youth.signal_to_care_days_mean)."""
+    out: dict[str, float | int] = {}
+    for key, value in summary.items():
+        if key in NOT_METRICS or isinstance(value, pd.DataFrame):
+            continue
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in flat_metrics(value).items()})
+        elif isinstance(value, bool | np.bool_):
+            out[key] = int(value)
+        elif isinstance(value, int | float | np.integer | np.floating):
+            out[key] = value.item() if isinstance(value, np.generic) else value
+    return out
+
+
+@lru_cache(maxsize=1)
+def metric_names() -> frozenset[str]:
+    """The metrics a run reports, from a run on a one-municipality country (~50 ms)."""
+    probe = scenario_from_dict(
+        {
+            "years": 0.01,
+            "warmup_days": 0,
+            "synthetic": {
+                "municipalities": 1,
+                "population": 1000,
+                "provinces": 1,
+                "youth_regions": 1,
+                "vt_regions": 1,
+                "shelter_regions": 1,
+            },
+        }
+    )
+    summary = evaluate(probe, 1)
+    summary.pop("timeseries")
+    return frozenset(flat_metrics(summary))

@@ -11,6 +11,7 @@ so no professional is ever planned over their hours.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,35 @@ from model.vocabulary import DOMAINS
 
 if TYPE_CHECKING:
     from model.agents.families import Family, Need
+    from model.scenario import DomainConfig
     from model.world.geography import Geography, RegionSet
 
 # Case phases
 TRANSIT, QUEUED, INTAKE, CARE, WRAPUP, CLOSED = range(6)
+
+
+class CareLength:
+    """Length of care in one organisation's domain, from a need's pre-drawn quantile: the same
+    need gets the same (relative) length of care under every scheme."""
+
+    __slots__ = ("means", "kind", "sigma", "shift")
+
+    def __init__(self, dom: DomainConfig) -> None:
+        self.means = dom.care_weeks_mean
+        self.kind = dom.care_distribution
+        s2 = math.log1p(dom.care_weeks_cv**2)
+        self.sigma = math.sqrt(s2)
+        self.shift = -s2 / 2
+        if self.kind == "lognormal" and dom.care_weeks_cv <= 0:
+            self.kind = "deterministic"
+
+    def weeks(self, severity: int, u: float, z: float) -> float:
+        mean = self.means[severity - 1]
+        if self.kind == "lognormal":
+            return mean * math.exp(self.sigma * z + self.shift)
+        if self.kind == "exponential":
+            return -mean * math.log1p(-u)
+        return mean
 
 
 class Case:
@@ -212,8 +238,6 @@ class Organisation(mesa.Agent):
 
     def set_work(self, dom, preventive_hours: float) -> None:
         """What serving a case here takes, worked out once rather than per case."""
-        from model.processes.care import CareLength
-
         self.cfg = dom
         self.load = dom.care_hours_per_week  # hours/week a case reserves
         self.days_per_hour = 7.0 / self.load  # days a case stays per hour of work on it

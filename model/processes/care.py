@@ -1,16 +1,34 @@
-"""Intake and care: how long they take, and why late care helps less.
+"""Care: a case in an organisation's queue, its intake and triage, care, and closing.
+
+A case waits in its team's queue until a professional is free (`admit`, `assign`), has
+its intake (a full one when the family tells its story, a short one when information
+travelled with it), and is triaged: the organisation keeps the needs within its mandate
+and hands over the rest (`on_intake_done`, through `handover.py`). Care then reserves the
+professional for its length plus the coordination and travel it brings (`start_care`);
+when it ends, each need is resolved or not (`on_care_end`), and the case closes after the
+handovers' paperwork, freeing the professional for the next case in the queue.
 
 Right after an incident a family is motivated to change; the motivation fades while it
 waits (seed 004). Care that starts `delay` days after the incident succeeds with
 probability p_severity * (floor + (1 - floor) * exp(-delay / decay)), and a family whose
-motivation has faded may not show up at all.
+motivation has faded may not show up at all (`dropout_probability`).
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from model.scenario import DomainConfig, FamilyConfig
+from model.agents.families import DONE, DROPPED, IN_CARE, RESOLVED, UNRESOLVED, WAITING
+from model.agents.organisations import CARE, CLOSED, INTAKE, QUEUED, WRAPUP
+from model.records.events import BORDER_REGION, REGISTRATION, REPORTING, Kind
+from model.vocabulary import VT, WIJKTEAM
+
+if TYPE_CHECKING:
+    from model.agents.families import Need
+    from model.agents.organisations import Case, Organisation, Professional, Team
+    from model.processes.interface import Model
+    from model.scenario import DomainConfig, FamilyConfig
 
 
 def motivation(delay_days: float, decay_days: float) -> float:
@@ -30,33 +48,206 @@ def dropout_probability(fam: FamilyConfig, delay_days: float) -> float:
     return fam.dropout_max_share * (1 - motivation(delay_days, fam.motivation_decay_days))
 
 
-class CareLength:
-    """Length of care in one organisation's domain, from a need's pre-drawn quantile: the same
-    need gets the same (relative) length of care under every scheme."""
+class Care:
+    """The handlers of a case's stay at one organisation."""
 
-    __slots__ = ("means", "kind", "sigma", "shift")
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        sc = model.scenario
+        self.log = model.log
+        self.fam_cfg = sc.families
+        self.workforce = sc.workforce
+        self.preventive = sc.escalation.preventive_support
+        self.coordination_per_org_week = self.workforce.coordination_hours_per_org_week
+        self.coordination_border = self.workforce.coordination_border_factor
 
-    def __init__(self, dom: DomainConfig) -> None:
-        self.means = dom.care_weeks_mean
-        self.kind = dom.care_distribution
-        s2 = math.log1p(dom.care_weeks_cv**2)
-        self.sigma = math.sqrt(s2)
-        self.shift = -s2 / 2
-        if self.kind == "lognormal" and dom.care_weeks_cv <= 0:
-            self.kind = "deterministic"
+    # ------------------------------------------------------------------ the queue
+    def admit(self, t: float, case: Case) -> None:
+        """A case joins its team's queue, or goes straight to a free professional."""
+        case.phase = QUEUED
+        case.queued_at = t
+        self.log.case_record(t, Kind.QUEUED, case, case.needs[0].id, detail=case.priority)
+        team = case.team
+        p = team.take_free()
+        if p is not None:
+            self.assign(t, case, p)
+        else:
+            team.enqueue(case)
 
-    def weeks(self, severity: int, u: float, z: float) -> float:
-        mean = self.means[severity - 1]
-        if self.kind == "lognormal":
-            return mean * math.exp(self.sigma * z + self.shift)
-        if self.kind == "exponential":
-            return -mean * math.log1p(-u)
-        return mean
+    def assign(self, t: float, case: Case, prof: Professional) -> None:
+        """First contact: a professional takes the case and starts the intake."""
+        m = self.model
+        org = case.org
+        case.professional = prof
+        case.phase = INTAKE
+        log = self.log
+        first = case.needs[0]
+        log.case_record(t, Kind.ASSIGNED, case, first.id, t - case.queued_at)
+        if case.sender is not None:
+            m.handovers.learn(case, prof)
+        # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
+        if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
+            oldest = min(n.arose for n in case.needs)
+            if first.u_dropout < dropout_probability(self.fam_cfg, t - oldest):
+                for n in case.needs:
+                    log.case_record(t, Kind.DROPOUT, case, n.id)
+                    self.close_need(t, n, DROPPED)
+                self.on_close(t, case)
+                return
+        hours, admin = org.intake_work[case.intake_kind]
+        if hours > 0:
+            log.case_record(t, Kind.INTAKE, case, first.id, hours, case.intake_kind == "full",
+                            case.info_lost)  # fmt: skip
+        if admin > 0:
+            log.case_record(t, Kind.ADMIN, case, first.id, admin, REGISTRATION)
+        if hours + admin > 0:
+            m.schedule(t + (hours + admin) * org.days_per_hour, self.on_intake_done, case)
+        else:
+            self.on_intake_done(t, case)
 
+    # ------------------------------------------------------------------ triage
+    def on_intake_done(self, t: float, case: Case) -> None:
+        """Triage: keep what is within the mandate, hand over the rest."""
+        m = self.model
+        if case.resume_days >= 0:  # care a reorganisation interrupted: no triage, it resumes
+            m.reorganiser.resume_care(t, case)
+            return
+        ho = m.handovers
+        org = case.org
+        fam = case.family
+        preventive = self.preventive and org.domain == WIJKTEAM
+        now: dict[int, tuple[Organisation, list[Need]]] = {}
+        for need in case.needs:
+            if need.state != WAITING:
+                continue
+            if ho.handled_here(org, need):
+                if preventive and need.severity == 1:
+                    need.preventive = True
+                case.own.append(need)
+                continue
+            target = ho.target(org, need, fam)
+            if ho.leaves_now(org, need):
+                now.setdefault(target.oid, (target, []))[1].append(need)
+            else:
+                case.later.append((need, target))
+        if not case.own and case.later:  # nothing of its own to do first
+            for need, target in case.later:
+                now.setdefault(target.oid, (target, []))[1].append(need)
+            case.later = []
+        for target, needs in now.values():
+            ho.send(t, case, needs, target)
+        if case.own:
+            self.start_care(t, case)
+        else:
+            self.finish(t, case)
 
-def intake_hours(dom: DomainConfig, kind: str) -> float:
-    if kind == "full":
-        return dom.intake_hours
-    if kind == "short":
-        return dom.short_intake_hours
-    return 0.0
+    # ------------------------------------------------------------------ care
+    def start_care(self, t: float, case: Case) -> None:
+        """Care for the needs the case keeps: hours, reporting, coordination and travel, all
+        inside the professional's reservation, so they lengthen the stay."""
+        m = self.model
+        org = case.org
+        fam = case.family
+        load = org.load
+        length = org.care_length
+        weeks = max(org.preventive_weeks if n.preventive else length.weeks(n.severity, n.u_care, n.z_care)
+                    for n in case.own)  # fmt: skip
+        care_hours = load * weeks
+        reporting = care_hours * org.cfg.care_admin_share
+        others = [oid for oid, cases in fam.open_cases.items() if cases and oid != org.oid]
+        coordination = 0.0
+        if others:
+            border = m.handovers.border
+            orgs = m.orgs
+            crossing = any(border(org, orgs[o]) & BORDER_REGION for o in others)
+            coordination = (self.coordination_per_org_week * len(others) * weeks * m.protocol.coordination_factor
+                            * (self.coordination_border if crossing else 1.0))  # fmt: skip
+        travel = weeks * self.travel_per_week(case.team, fam.municipality, org.cfg.visits_per_week)
+        case.phase = CARE
+        log = self.log
+        days = int(round(weeks * 7))
+        share = (care_hours - reporting) / len(case.own)
+        states = m.need_states
+        for n in case.own:
+            n.state = IN_CARE
+            n.care_start = t
+            states[WAITING] -= 1
+            states[IN_CARE] += 1
+            log.case_record(t, Kind.CARE_START, case, n.id, share, int(n.preventive), days)
+        first = case.own[0].id
+        if reporting > 0:
+            log.case_record(t, Kind.ADMIN, case, first, reporting, REPORTING)
+        if coordination > 0:
+            log.case_record(t, Kind.COORDINATION, case, first, coordination, len(others))
+        if travel > 0:
+            log.case_record(t, Kind.TRAVEL, case, first, travel)
+        stay_days = weeks * 7.0 + (coordination + travel) * org.days_per_hour
+        m.schedule(t + stay_days, self.on_care_end, case)
+
+    def travel_per_week(self, team: Team, municipality: int, visits_per_week: float) -> float:
+        """Travel hours per care week for a home in `municipality`, cached per team."""
+        hours = team.travel_per_week.get(municipality)
+        if hours is None:
+            km = self.model.distance_km(municipality, team.seat)
+            hours = visits_per_week * 2 * km / self.workforce.travel_speed_kmh
+            team.travel_per_week[municipality] = hours
+        return hours
+
+    def on_care_end(self, t: float, case: Case) -> None:
+        """Each need is resolved or not; what was to follow care is handed over now."""
+        m = self.model
+        org = case.org
+        dom = org.cfg
+        fam_cfg = self.fam_cfg
+        for n in case.own:
+            p = success_probability(dom, fam_cfg, n.severity, n.care_start - n.arose)
+            outcome = RESOLVED if n.u_success < p else UNRESOLVED
+            self.log.case_record(t, Kind.CARE_END, case, n.id, 0.0, int(outcome == RESOLVED))
+            self.close_need(t, n, outcome)
+        grouped: dict[int, tuple[Organisation, list[Need]]] = {}
+        for need, target in case.later + m.handovers.onward(t, case):
+            if need.state == WAITING:
+                grouped.setdefault(target.oid, (target, []))[1].append(need)
+        for target, needs in grouped.values():
+            m.handovers.send(t, case, needs, target)
+        self.finish(t, case)
+
+    # ------------------------------------------------------------------ closing
+    def finish(self, t: float, case: Case) -> None:
+        """The professional still owes the handovers' paperwork, then the case closes."""
+        if case.extra_hours > 0:
+            case.phase = WRAPUP
+            self.model.schedule(t + case.extra_hours * case.org.days_per_hour, self.on_close, case)
+        else:
+            self.on_close(t, case)
+
+    def on_close(self, t: float, case: Case) -> None:
+        """The case closes; its professional takes the next case in the team's queue."""
+        org = case.org
+        prof = case.professional
+        case.phase = CLOSED
+        self.log.case_record(t, Kind.CLOSED, case, case.needs[0].id)
+        open_cases = case.family.open_cases
+        cases = open_cases.get(org.oid)
+        if cases is not None:
+            cases.remove(case)
+            if not cases:
+                del open_cases[org.oid]
+        team = case.team
+        team.release(prof)
+        nxt = team.next_case()
+        if nxt is not None:
+            self.assign(t, nxt, team.take_free())
+        if not org.active:  # a dissolved organisation finished a case: its successor's slot frees
+            self.model.reorganiser.wound_down(t, case)
+
+    def close_need(self, t: float, need: Need, outcome: int) -> None:
+        """A need leaves the family's open needs, with its outcome; it may come back."""
+        m = self.model
+        state = need.state
+        need.family.needs.remove(need)
+        need.state = DONE
+        need.outcome = outcome
+        m.need_states[state] -= 1
+        m.need_states[DONE] += 1
+        m.escalation.on_need_closed(t, need)

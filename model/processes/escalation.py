@@ -17,7 +17,7 @@ from model.records.events import Kind
 from model.vocabulary import VT
 
 if TYPE_CHECKING:
-    from model.engine.simulation import SocialDomainModel
+    from model.processes.interface import Model
 
 
 def at_risk(need: Need) -> bool:
@@ -33,7 +33,7 @@ class Escalation:
     # is always handled at T.
     ARM_AFTER_DAYS = 60.0
 
-    def __init__(self, model: SocialDomainModel) -> None:
+    def __init__(self, model: Model) -> None:
         self.model = model
         self.cfg = model.scenario.escalation
         self.rate_per_day = [r / 365.0 for r in self.cfg.incident_rate_while_waiting_per_year]
@@ -92,12 +92,12 @@ class Escalation:
             return
         vt = m.serving(VT, fam.municipality)
         if fam.open_cases.get(vt.oid):  # Veilig Thuis has the family already: a follow-up report
-            m.report_follow_up(t, fam, vt)
+            m.signals.follow_up(t, fam, vt)
             self.watch(t, fam)
         else:  # known before (a repeat report) or never (a first one): a new safety need
             worst = max(n.severity for n in fam.needs if at_risk(n))
             report = m.new_need(t, fam, VT, worst, m.fresh_luck())
-            m.signal(t, fam, [report], via_vt=True)  # restarts the clock
+            m.signals.signal(t, fam, [report], via_vt=True)  # restarts the clock
 
     def on_need_closed(self, t: float, need: Need) -> None:
         cfg = self.cfg
@@ -120,6 +120,6 @@ class Escalation:
         severity = old.severity if old.outcome == RESOLVED else min(3, old.severity + 1)
         need = m.new_need(t, fam, old.domain, severity, m.fresh_luck())
         via_vt = old.domain == VT and m.rng.random() < m.scenario.families.vt_entry_share
-        m.signal(t, fam, [need], via_vt=via_vt)
+        m.signals.signal(t, fam, [need], via_vt=via_vt)
         if severity > old.severity:
             m.log.need_record(t, Kind.ESCALATION, need, detail=severity, aux=2)

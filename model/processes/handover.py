@@ -30,11 +30,11 @@ from model.vocabulary import DOMAINS, SHELTER, VT, WIJKTEAM, YOUTH
 if TYPE_CHECKING:
     from model.agents.families import Family, Need
     from model.agents.organisations import Organisation, Professional
-    from model.engine.simulation import SocialDomainModel
+    from model.processes.interface import Model
 
 
 class Handovers:
-    def __init__(self, model: SocialDomainModel) -> None:
+    def __init__(self, model: Model) -> None:
         self.model = model
         sc = model.scenario
         self.protocol = sc.active_protocol
@@ -186,7 +186,7 @@ class Handovers:
         intake = "full" if info_lost else proto.receiver_intake
         if receiver.oid != m.serving(receiver.domain, fam.municipality).oid:
             flags |= PLACED_ELSEWHERE
-        case = Case(m.next_case_id(), fam, receiver, list(needs), sender.episode, intake,
+        case = Case(m.new_id("case"), fam, receiver, list(needs), sender.episode, intake,
                     sender=sender, info_lost=info_lost, border=flags)  # fmt: skip
         fam.open_cases.setdefault(receiver.oid, []).append(case)
         need_id = needs[0].id
@@ -196,7 +196,7 @@ class Handovers:
         if proto.joint_contact_hours > 0:
             log.case_record(t, Kind.COORDINATION, sender, need_id, proto.joint_contact_hours, 1)
         sender.extra_hours += proto.sender_admin_hours + proto.joint_contact_hours
-        m.schedule(t + latency, m.on_handover_arrives, case)
+        m.schedule(t + latency, self.receive, case)
 
     def _log_sent(self, t: float, sender: Case, need: int, receiving_case: int, latency: float,
                   receiver: int) -> None:  # fmt: skip
@@ -209,4 +209,4 @@ class Handovers:
     def receive(self, t: float, case: Case) -> None:
         self.model.log.case_record(t, Kind.HANDOVER_RECEIVED, case, case.needs[0].id, 0.0,
                                    case.sender.org.oid, case.border)  # fmt: skip
-        self.model.admit(t, case)
+        self.model.care.admit(t, case)

@@ -64,7 +64,7 @@ from model.world.schemes import catchments
 
 if TYPE_CHECKING:
     from model.agents.organisations import Organisation, Professional, Team
-    from model.engine.simulation import SocialDomainModel
+    from model.processes.interface import Model
     from model.scenario import ReorganisationConfig
 
 TICK_DAYS = 7.0  # the learning curve is stepped weekly
@@ -96,7 +96,7 @@ def withhold(team: Team, n: int) -> list[Professional]:
 
 
 class Reorganiser:
-    def __init__(self, model: SocialDomainModel) -> None:
+    def __init__(self, model: Model) -> None:
         self.model = model
         self.rng = model.rng.spawn(1)[0]
         sc = model.scenario
@@ -280,19 +280,19 @@ class Reorganiser:
             needs = list(case.own) + [n for n, _ in case.later]
         else:
             needs = list(case.needs)
-        new = Case(m.next_case_id(), fam, to, needs, case.episode, m.protocol.receiver_intake)
+        new = Case(m.new_id("case"), fam, to, needs, case.episode, m.protocol.receiver_intake)
         if in_care:
             new.own = list(case.own)
             new.later = list(case.later)
             new.resume_days = max(0.0, (care_ends if care_ends is not None else t) - t)
             self.interrupted[new.id] = t
         case.later = []
-        m.on_close(t, case)
+        m.care.on_close(t, case)
         fam.open_cases.setdefault(to.oid, []).append(new)
         for n in new.own if in_care else needs:
             m.log.case_record(t, Kind.TRANSFER, new, n.id, float(case.id), old.oid,
                               CARE if in_care else INTAKE)  # fmt: skip
-        m.admit(t, new)
+        m.care.admit(t, new)
 
     def resume_care(self, t: float, case: Case) -> None:
         """The re-intake at the new organisation is done: the interrupted care goes on."""
@@ -301,7 +301,7 @@ class Reorganiser:
         since = self.interrupted.pop(case.id)
         for n in case.own:
             m.log.case_record(t, Kind.CARE_RESUMED, case, n.id, t - since)
-        m.schedule(t + case.resume_days, m.on_care_end, case)
+        m.schedule(t + case.resume_days, m.care.on_care_end, case)
 
     def _successor(self, org: Organisation, family) -> Organisation:
         """Who now serves this family in the organisation's domain; a placement outside the
@@ -367,7 +367,7 @@ class Reorganiser:
             nxt = team.next_case()
             if nxt is None:
                 break
-            m.assign(t, nxt, team.take_free())
+            m.care.assign(t, nxt, team.take_free())
 
     def _learn(
         self, t: float, team: Team, loss: float, days: float, entries: list | None = None

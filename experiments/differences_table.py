@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.runs.run import mean_ci
+from model.runs.statistics import mean_ci
 
 
 def fmt(x: float) -> str:

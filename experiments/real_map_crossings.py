@@ -19,9 +19,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model.cli.main import parse_set  # noqa: E402
-from model.runs.run import run_many  # noqa: E402
+from model.cli.common import parse_set  # noqa: E402
+from model.runs.run import run  # noqa: E402
 from model.scenario import load_scenario  # noqa: E402
+from model.sweeps.evaluators import map_in_order  # noqa: E402
 from model.vocabulary import PROTOCOLS, SCHEMES  # noqa: E402
 from model.world.build import build_geography  # noqa: E402
 
@@ -68,7 +69,7 @@ def main() -> int:
 
     combos = list(product(args.schemes, args.protocols))
     tasks = [(base.replace(scheme=s, protocol=p), base.seed) for s, p in combos]
-    runs = run_many(tasks, args.workers)
+    runs = [r.summary for r in map_in_order(run, tasks, args.workers)]
     print(
         f"\nscale {args.scale:g}, {args.years:g} measured year(s) after {args.warmup:g} days, "
         f"seed {base.seed}; per 1,000 handovers (per 1,000 families)"

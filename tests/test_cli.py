@@ -183,7 +183,7 @@ def test_failed_run_leaves_existing_results_intact(tiny_path, tmp_path, monkeypa
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("model.output.figures.run_figures", boom)
+    monkeypatch.setattr("model.output.run_folder.run_figures", boom)
     with pytest.raises(RuntimeError):
         main(["run", str(tiny_path), "--out", str(out), "--seed", "99"])
     assert (out / "summary.json").read_text() == before

@@ -3,15 +3,17 @@
 import numpy as np
 
 from model.engine.simulation import SocialDomainModel
-from model.runs.run import evaluate, replication_seeds, run_many
+from model.runs.run import replication_seeds, run
+from model.sweeps.evaluators import map_in_order
 
 
 def test_same_seed_same_log_and_summary(tiny):
     a = SocialDomainModel(tiny).run().log.records()
     b = SocialDomainModel(tiny).run().log.records()
     assert a.tobytes() == b.tobytes()
-    s1, s2 = evaluate(tiny, 11), evaluate(tiny, 11)
-    s1.pop("timeseries"), s2.pop("timeseries")
+    r1, r2 = run(tiny, 11), run(tiny, 11)
+    assert r1.timeseries.equals(r2.timeseries)
+    s1, s2 = r1.summary, r2.summary
     assert s1 == s2 or all((v == s2[k]) or (v != v and s2[k] != s2[k]) for k, v in s1.items())
 
 
@@ -24,8 +26,8 @@ def test_other_seed_other_results(tiny):
 def test_workers_do_not_change_results(tiny):
     seeds = replication_seeds(5, 3)
     tasks = [(tiny, s) for s in seeds]
-    one = run_many(tasks, workers=1)
-    two = run_many(tasks, workers=2)
+    one = [r.summary for r in map_in_order(run, tasks, workers=1)]
+    two = [r.summary for r in map_in_order(run, tasks, workers=2)]
     for x, y in zip(one, two, strict=True):
         assert x["families"] == y["families"]
         assert x["signal_to_care_days_mean"] == y["signal_to_care_days_mean"]

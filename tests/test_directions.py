@@ -2,7 +2,7 @@
 
 import pytest
 
-from model.runs.run import evaluate
+from model.runs.run import run
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def runs():
         "centralised": {"scheme": "centralised"},
         "decentralised": {"scheme": "decentralised"},
     }.items():
-        out[name] = evaluate(base.replace(**change), 3)
+        out[name] = run(base.replace(**change), 3).summary
     return out
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.cli.main import AREA_MEAN_NAMES, main
+from model.cli.main import main
 from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
-from model.records.metrics import AREA_MEANS, area_means, by_municipality, summarise
+from model.records.metrics import area_means, by_municipality, summarise
 from model.runs.journey import script
 from model.scenario import load_scenario
 
@@ -144,7 +144,6 @@ def test_municipal_counts_add_up_to_the_summary(tiny):
     assert whole["signal_to_care_days_mean"] == pytest.approx(s["signal_to_care_days_mean"])
     assert whole["stories_told_per_family_mean"] == pytest.approx(s["stories_told_per_family_mean"])
     assert whole["unmet_need_share"] == pytest.approx(s["unmet_need_share"])
-    assert set(AREA_MEAN_NAMES) == set(AREA_MEANS)
 
 
 def test_run_on_the_real_map_draws_maps_and_sdsim_map_redraws(tmp_path):

@@ -5,7 +5,7 @@ import numpy as np
 from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.records.metrics import LITTLE_MIN_CLOSED, littles_law, summarise
-from model.runs.run import evaluate
+from model.runs.run import run
 
 STAFF = {"wijkteam": 38.0, "youth": 64.0, "vt": 13.0, "shelter": 9.0}
 
@@ -52,9 +52,9 @@ def test_littles_law_holds_in_steady_state_and_flags_growing_queues(tiny):
     """Staffed well and warmed up long (demand from needs that come back settles after about
     six years): L = lambda W within edge noise. Understaffed: queues grow and it shows."""
     base = tiny.replace(**{"synthetic.population": 150_000})
-    steady = evaluate(staffed(base, 2.0, warmup_days=6 * 365.0, years=3.0), 1)
+    steady = run(staffed(base, 2.0, warmup_days=6 * 365.0, years=3.0), 1).summary
     # Organisations with at least LITTLE_MIN_CLOSED closed cases count.
     assert steady["littles_law_organisations"] >= 20
     assert steady["littles_law_max_rel_error"] < 0.15
-    growing = evaluate(staffed(base, 0.7, warmup_days=365.0, years=2.0), 1)
+    growing = run(staffed(base, 0.7, warmup_days=365.0, years=2.0), 1).summary
     assert growing["littles_law_max_rel_error"] > 0.3

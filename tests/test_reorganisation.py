@@ -15,7 +15,7 @@ from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.records.metrics import frame
 from model.runs.counterfactual import FIGURES, Profile, recovery, rolling_delay
-from model.runs.run import evaluate, run_scenarios
+from model.runs.run import run
 from tests.test_invariants import check_families_accounted, check_hours
 
 AT_DAY = 60  # of the measured period; tiny.toml warms up for 60 days
@@ -34,12 +34,13 @@ def test_no_reorganisation_means_zero_figures_and_no_counterfactual_run(tiny, mo
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(SocialDomainModel, "__init__", counting)
-    s = evaluate(tiny, 4)
+    result = run(tiny, 4)
+    s = result.summary
     assert len(built) == 1
     assert all(s[k] == 0 for k in FIGURES if k != "reorganisation_recovered")
     assert s["reorganisation_recovered"] == 1
     assert s["cost_eur_incl_reorganisation"] == s["cost_eur_total"]
-    assert (s["timeseries"]["reorganisation_cost_eur"] == 0).all()
+    assert (result.timeseries["reorganisation_cost_eur"] == 0).all()
 
 
 def test_reorganising_to_the_scheme_in_force_changes_nothing(tiny):
@@ -47,7 +48,7 @@ def test_reorganising_to_the_scheme_in_force_changes_nothing(tiny):
     plain = SocialDomainModel(tiny.replace(years=1.0), seed=5).run()
     same = SocialDomainModel(reorganised(tiny, scheme="patchwork"), seed=5).run()
     assert same.log.records().tobytes() == plain.log.records().tobytes()
-    s = evaluate(reorganised(tiny, scheme="patchwork"), 5)
+    s = run(reorganised(tiny, scheme="patchwork"), 5).summary
     assert s["reorganisation_cases_transferred"] == 0
     assert s["reorganisation_cost_eur"] == 0 and s["reorganisation_hours_lost"] == 0
     assert s["reorganisation_extra_intakes"] == 0 and s["reorganisation_extra_wait_days"] == 0
@@ -184,39 +185,34 @@ def test_a_frictionless_redraw_costs_nothing(tiny):
         "cost_eur_per_professional_moved": 0,
         "cost_eur_per_case_transferred": 0,
     }
-    s = evaluate(reorganised(tiny, scheme="centralised", **free), 6)
+    s = run(reorganised(tiny, scheme="centralised", **free), 6).summary
     assert s["reorganisation_cases_transferred"] > 0
     assert s["reorganisation_cost_eur"] == 0 and s["reorganisation_hours_lost"] == 0
-    full = evaluate(reorganised(tiny, scheme="centralised"), 6)
+    full = run(reorganised(tiny, scheme="centralised"), 6).summary
     assert full["reorganisation_hours_lost"] > 0 and full["reorganisation_cost_eur"] > 0
 
 
-def test_compare_reuses_a_scenario_as_counterfactual(tiny, monkeypatch):
-    """In a comparison the world without the reorganisation is run once, and the paired
-    figures are the same as a single run's."""
-    import model.runs.run as runner
+def test_compare_reuses_a_scenario_as_counterfactual(tiny, tmp_path):
+    """In a comparison the world without the reorganisation is run once (another scenario
+    of the set when one is that world, a hidden counterfactual otherwise), and the paired
+    figures are the same as a single run's, which runs its counterfactual itself."""
+    from model.sweeps.compare import compare
 
-    calls = []
-    original = runner.evaluate
-
-    def counting(sc, seed, **kw):
-        calls.append("reorganised" if sc.reorganisation else "without")
-        return original(sc, seed, **kw)
-
-    monkeypatch.setattr(runner, "evaluate", counting)
     base = tiny.replace(years=1.0)
     reorg = reorganised(tiny, scheme="aligned").replace(name="reorg")
-    seeds = [11, 12]
-    both = run_scenarios([base, reorg], seeds)
-    assert sorted(calls) == ["reorganised", "reorganised", "without", "without"]
-    calls.clear()
-    alone = run_scenarios([reorg], seeds)
-    assert sorted(calls) == ["reorganised", "reorganised", "without", "without"]  # extra runs
-    monkeypatch.setattr(runner, "evaluate", original)
-    single = evaluate(reorg, 12)
+    both = compare([base, reorg], 2, 7, 1, tmp_path / "both")
+    assert sorted(p.name for p in (tmp_path / "both" / "runs").iterdir()) == ["reorg", base.name]
+    alone = compare([reorg], 2, 7, 1, tmp_path / "alone")
+    assert sorted(p.name for p in (tmp_path / "alone" / "runs").iterdir()) == [
+        "reorg",
+        "reorg.counterfactual",
+    ]
+    single = run(reorg, both.seeds[1]).summary
+    mine = both.runs[both.runs.scenario == "reorg"].iloc[1]
+    lone = alone.runs.iloc[1]
     for k in FIGURES:
-        assert both[1][1][k] == alone[0][1][k] == pytest.approx(single[k], nan_ok=True), k
-    assert "profile" not in both[0][0]
+        assert mine[k] == lone[k] == pytest.approx(single[k], nan_ok=True), k
+    assert list(alone.runs.scenario.unique()) == ["reorg"]  # the hidden run is in no table
 
 
 def test_bad_reorganisation_gives_one_line(tmp_path, capsys):

@@ -319,7 +319,7 @@ def test_a_worker_frees_each_finished_model(tiny):
     from mesa import Agent
 
     from model.engine.simulation import SocialDomainModel
-    from model.runs.run import evaluate, simulate
+    from model.runs.run import run
 
     def alive() -> int:
         gc.collect()
@@ -327,8 +327,8 @@ def test_a_worker_frees_each_finished_model(tiny):
 
     before, numbered = alive(), len(Agent._ids)
     for seed in (1, 2):
-        evaluate(tiny, seed)
-        simulate(tiny, seed)
+        run(tiny, seed)
+        run(tiny, seed, detail=True)
     assert alive() == before and len(Agent._ids) == numbered
 
 

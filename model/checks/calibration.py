@@ -19,10 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model.engine.simulation import SocialDomainModel
 from model.records.events import FIRST, FOLLOW_UP, REPEAT, Kind
-from model.runs.run import mean_ci, replication_seeds, run_many
+from model.runs.run import finished_model, replication_seeds
+from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError, load_scenario
+from model.sweeps.evaluators import map_in_order
 from model.vocabulary import WIJKTEAM, YOUTH
 
 DEFAULT_SCENARIO = Path("scenarios") / "patchwork.toml"
@@ -133,7 +134,7 @@ TARGETS: tuple[Target, ...] = (
 # ----------------------------------------------------------------------------- one run
 def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
     """Every target's value per measured year of one run (only whole years count)."""
-    model = SocialDomainModel(sc, seed=seed).run()
+    model = finished_model(sc, seed)
     a = model.log.arrays()
     org_domain = np.array([o.domain for o in model.orgs])
     population = float(model.geography.population.sum())
@@ -246,14 +247,14 @@ def calibrate(
     workers: int = 1,
     seed: int | None = None,
     overrides: dict | None = None,
-    progress: Callable[[Iterable], Iterable] | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> tuple[Scenario, list[Row]]:
     """Replicate one scenario (common random numbers) and set it against every target."""
     sc = load_scenario(path, overrides)
     if sc.years < 1:
         raise ScenarioError(f"{path}: years: at least 1 for calibration (figures are per year)")
     seeds = replication_seeds(sc.seed if seed is None else seed, replications)
-    runs = run_many([(sc, s) for s in seeds], workers, progress, fn=measure)
+    runs = map_in_order(measure, [(sc, s) for s in seeds], workers, progress)
     rows = [Row(tg, np.array([r[tg.key] for r in runs], dtype=float)) for tg in TARGETS]
     return sc, rows
 

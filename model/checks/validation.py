@@ -32,8 +32,10 @@ import pandas as pd
 from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.records.metrics import littles_law
-from model.runs.run import mean_ci, replication_seeds, run_many
+from model.runs.run import finished_model, replication_seeds
+from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError, load_scenario
+from model.sweeps.evaluators import map_in_order
 from model.vocabulary import DOMAINS, YOUTH
 
 VALIDATION_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "validation"
@@ -210,9 +212,9 @@ def observe(sc: Scenario, seed: int) -> dict:
     """One replication: each station's estimates after the warm-up, and the network sojourn.
     A picklable top-level function, for the process pool."""
     t0 = time.perf_counter()
-    model = SocialDomainModel(sc, seed=seed)
-    net = network_of(sc, model)
-    model.run()
+    nets = []
+    model = finished_model(sc, seed, prepare=lambda m: nets.append(network_of(sc, m)))
+    net = nets[0]
     wall = time.perf_counter() - t0
     a, info = model.log.arrays(), model.run_info()
     start, end = info.measure_from, info.end_day
@@ -410,7 +412,7 @@ def validate(
     workers: int = 1,
     seed: int | None = None,
     overrides: dict | None = None,
-    progress: Callable[[Iterable], Iterable] | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
     confidence: float = CONFIDENCE,
 ) -> list[Check]:
     """Replicate every validation scenario and compare each estimate with its analytic value.
@@ -436,7 +438,7 @@ def validate(
     for sc in scenarios:
         seeds = replication_seeds(sc.seed if seed is None else seed, replications)
         tasks += [(sc, s) for s in seeds]
-    flat = run_many(tasks, workers, progress, fn=observe)
+    flat = map_in_order(observe, tasks, workers, progress)
     checks: list[Check] = []
     for i, (sc, p, net) in enumerate(zip(scenarios, files, nets, strict=True)):
         checks += _checks(sc, str(p), net, flat[i * replications : (i + 1) * replications])

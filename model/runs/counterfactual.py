@@ -80,6 +80,14 @@ class Profile:
     intakes: np.ndarray
     waiting: np.ndarray  # need-days of waiting in that day
 
+    def to_lists(self) -> dict[str, list[float]]:
+        """For a run's JSON record (floats round-trip exactly)."""
+        return {k: v.tolist() for k, v in vars(self).items()}
+
+    @classmethod
+    def from_lists(cls, data: Mapping[str, list[float]]) -> Profile:
+        return cls(**{k: np.asarray(v, dtype=float) for k, v in data.items()})
+
 
 def counterfactual_of(scenario: Scenario) -> Scenario:
     return scenario.replace(reorganisation=[])

@@ -24,6 +24,7 @@ from model.agents.families import Family
 from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.records.metrics import frame, signal_to_care, summarise
+from model.runs.run import finished_model
 from model.scenario import Scenario, ScenarioError
 from model.vocabulary import DOMAIN_CODE, DOMAINS, SOURCE_CODE, SOURCES
 from model.world.build import build_geography
@@ -93,9 +94,9 @@ def script(model: SocialDomainModel, scenario: Scenario) -> Family:
 
 def follow(scenario: Scenario, seed: int) -> dict:
     """One run with the scripted family in it: its records and figures. Picklable, for pools."""
-    model = SocialDomainModel(scenario, seed=seed)
-    fam = script(model, scenario)
-    model.run()
+    scripted = []
+    model = finished_model(scenario, seed, prepare=lambda m: scripted.append(script(m, scenario)))
+    fam = scripted[0]
     info = model.run_info()
     a = model.log.arrays()
     mine = {k: v[a["family"] == fam.id] for k, v in a.items()}

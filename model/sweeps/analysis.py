@@ -13,19 +13,21 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from model.runs import statistics
+from model.sweeps.plan import Plan
 from model.sweeps.store import RunKey, RunStore
 
 ID_COLUMNS = ["scenario", "point", "replication", "seed"]
 
 
-def runs_table(store: RunStore, keys: Iterable[RunKey]) -> pd.DataFrame:
-    """One row per planned run: its identity, seed and every scalar metric."""
+def runs_table(plan: Plan, store: RunStore) -> pd.DataFrame:
+    """One row per planned run: its identity, seed and every scalar metric (with the paired
+    figures of a reorganisation)."""
     rows = []
-    for key in keys:
+    for key in plan.keys():
         record = store.read(key)
-        rows.append({**key._asdict(), "seed": record["seed"], **record["metrics"]})
+        rows.append({**key._asdict(), "seed": record["seed"], **plan.metrics(store, key)})
     return pd.DataFrame(rows)
 
 
@@ -34,66 +36,17 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
 
 
 def summary_table(runs: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    """Per scenario and point: mean, t-interval and n of every metric (as `runner.mean_ci`)."""
-    return _mean_ci(runs, ["scenario", "point"], metric_columns(runs), confidence)
+    """Per scenario and point: mean, t-interval and n of every metric."""
+    return statistics.summary_table(runs, ["scenario", "point"], metric_columns(runs), confidence)
 
 
 def differences_table(
     runs: pd.DataFrame, scenarios: Sequence[str], baseline: str, confidence: float
 ) -> pd.DataFrame:
     """Each scenario minus the baseline, replication by replication, at every point."""
-    metrics = metric_columns(runs)
-    index = ["point", "replication"]
-    base = runs[runs.scenario == baseline].set_index(index)[metrics]
-    parts = []
-    for name in scenarios:
-        if name == baseline:
-            continue
-        other = runs[runs.scenario == name].set_index(index)[metrics]
-        diff = (other - base.reindex(other.index)).reset_index()
-        diff.insert(0, "scenario", name)
-        parts.append(diff)
-    if not parts:
-        return pd.DataFrame(
-            columns=[
-                "scenario",
-                "baseline",
-                "point",
-                "metric",
-                "difference",
-                "ci_low",
-                "ci_high",
-                "n",
-            ]
-        )
-    table = _mean_ci(
-        pd.concat(parts, ignore_index=True), ["scenario", "point"], metrics, confidence
+    return statistics.paired_differences(
+        runs, scenarios, baseline, metric_columns(runs), ["replication"], ["point"], confidence
     )
-    table.insert(1, "baseline", baseline)
-    return table.rename(columns={"mean": "difference"})
-
-
-def _mean_ci(
-    frame: pd.DataFrame, by: list[str], metrics: list[str], confidence: float
-) -> pd.DataFrame:
-    values = frame[by + metrics].copy()
-    values[metrics] = values[metrics].astype(float).replace([np.inf, -np.inf], np.nan)
-    groups = values.groupby(by, sort=False)[metrics]
-    mean, sd, n = groups.mean(), groups.std(ddof=1), groups.count()
-    t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n.to_numpy() - 1, 1))
-    half = pd.DataFrame(t, index=n.index, columns=n.columns) * sd / np.sqrt(n)
-    half = half.where(n >= 2)
-    for part in (mean, half, n):
-        part.columns.name = "metric"
-    long = pd.DataFrame(
-        {
-            "mean": mean.stack(),
-            "ci_low": (mean - half).stack(),
-            "ci_high": (mean + half).stack(),
-            "n": n.stack().astype(int),
-        }
-    )
-    return long.reset_index()
 
 
 def points_table(points: pd.DataFrame, replications: np.ndarray) -> pd.DataFrame:

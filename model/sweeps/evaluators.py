@@ -15,8 +15,9 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from functools import partial
 from typing import Any
 
 _END = object()
@@ -206,3 +207,30 @@ def make_evaluator(workers: int | None, scheduler: str | None):
     if workers <= 1:
         return SequentialEvaluator()
     return PoolEvaluator(workers)
+
+
+def _call(fn: Callable, job: tuple[int, tuple]) -> Any:
+    return fn(*job[1])
+
+
+def map_in_order(
+    fn: Callable,
+    jobs: Sequence[tuple],
+    workers: int | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> list:
+    """`fn(*args)` for every args tuple, on `workers` processes (default: every core; 1 or a
+    single job: here), with results in the order of `jobs`; `fn` must be a module-level
+    function, so that it pickles. For commands that hold their few results in memory
+    (journey, calibrate, validate); a sweep streams its results to the store instead.
+    `progress(iterable, total)` may wrap the results as they arrive (e.g. tqdm)."""
+    indexed = list(enumerate(jobs))
+    out: list = [None] * len(indexed)
+    evaluator = make_evaluator(1 if len(indexed) <= 1 else workers, None)
+    with evaluator:
+        results = evaluator.imap_unordered(partial(_call, fn), indexed)
+        if progress is not None:
+            results = progress(results, len(indexed))
+        for (i, _), result in results:
+            out[i] = result
+    return out

@@ -11,6 +11,11 @@ named metric is still too wide for some scenario gets `step` more replications (
 scenario, to keep the pairs), up to `max`. A round's decision reads only runs of earlier
 rounds, whose results depend on their seeds alone, so the set of runs, and every table,
 is the same on one worker or many, on a pool or on Dask, interrupted and resumed or not.
+
+A reorganising scenario is paired with its counterfactual, the same world without the
+reorganisation: another scenario of the design when one is exactly that (then it is not
+run twice), or a hidden scenario `<name>.counterfactual` otherwise. Both runs keep their
+daily profile, and `metrics()` adds the paired figures when a run is read back.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from model.output.folders import json_text
-from model.runs.run import mean_ci, replication_seeds
+from model.files import json_text
+from model.runs.counterfactual import Profile, counterfactual_key, counterfactual_of, paired_figures
+from model.runs.run import replication_seeds
+from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError
 from model.sweeps.design import Design
 from model.sweeps.samplers import Sample
@@ -40,6 +47,7 @@ class Plan:
         first = self.reps_spec.n if self.reps_spec.n is not None else self.reps_spec.min
         self.replications = np.full(len(sample.points), first, dtype=int)
         self._metric_cache: dict[RunKey, float] = {}
+        self.twins, self.hidden = _twins(design.scenarios)
 
     @property
     def scenario_names(self) -> list[str]:
@@ -58,21 +66,38 @@ class Plan:
                     yield RunKey(name, point, r)
 
     def execution_order(self) -> Iterator[RunKey]:
-        """Point by point, every scenario of a replication together: pairs complete early."""
+        """Point by point, every scenario of a replication together: pairs complete early.
+        Hidden counterfactuals included."""
+        names = [*self.scenario_names, *self.hidden]
         for point in range(self.n_points):
             for r in range(self.replications[point]):
-                for name in self.scenario_names:
+                for name in names:
                     yield RunKey(name, point, r)
 
     def task(self, key: RunKey) -> Task:
         out = self.design.spec.outputs
+        paired = key.scenario in self.twins
         return Task(
             key=tuple(key),
             scenario=self._scenario(key.scenario, key.point),
             seed=self.seeds[key.replication],
             keep_timeseries=out.timeseries,
             keep_events=out.events,
+            pair=not paired,
+            keep_profile=paired or key.scenario in self.twins.values(),
         )
+
+    def metrics(self, store: RunStore, key: RunKey) -> dict[str, float | int]:
+        """A run's outcomes as stored, with the paired figures of a reorganisation added
+        (from its twin's run, which has the same point and replication)."""
+        record = store.read(key)
+        metrics = record["metrics"]
+        twin = self.twins.get(key.scenario)
+        if twin is not None:
+            other = store.read(RunKey(twin, key.point, key.replication))
+            own, cf = Profile.from_lists(record["profile"]), Profile.from_lists(other["profile"])
+            metrics.update(paired_figures(own, cf, self._scenario(key.scenario, key.point)))
+        return metrics
 
     def point_values(self, point: int) -> dict:
         row = self.sample.points.iloc[point]
@@ -80,7 +105,7 @@ class Plan:
 
     @lru_cache(maxsize=256)  # noqa: B019 - one plan per sweep; bounded
     def _scenario(self, name: str, point: int) -> Scenario:
-        base = self.design.scenarios[name]
+        base = self.design.scenarios.get(name) or self.hidden[name]
         values = self.point_values(point)
         if not values:
             return base
@@ -130,7 +155,7 @@ class Plan:
 
     def _metric(self, store: RunStore, key: RunKey) -> float:
         if key not in self._metric_cache:
-            self._metric_cache[key] = float(store.read(key)["metrics"][self.reps_spec.metric])
+            self._metric_cache[key] = float(self.metrics(store, key)[self.reps_spec.metric])
         return self._metric_cache[key]
 
     # ------------------------------------------------------------------ identity
@@ -147,3 +172,21 @@ class Plan:
             "outputs": spec.outputs.model_dump(mode="json"),
         }
         return hashlib.sha256(json_text(what, indent=None).encode("utf-8")).hexdigest()
+
+
+def _twins(scenarios: dict[str, Scenario]) -> tuple[dict[str, str], dict[str, Scenario]]:
+    """Per reorganising scenario, the name of its counterfactual; and the counterfactuals
+    that are not in the design (run as hidden scenarios)."""
+    plain = {counterfactual_key(s): n for n, s in scenarios.items() if not s.reorganisation}
+    twins: dict[str, str] = {}
+    hidden: dict[str, Scenario] = {}
+    for name, s in scenarios.items():
+        if not s.reorganisation:
+            continue
+        key = counterfactual_key(s)
+        if key not in plain:
+            twin = f"{name}.counterfactual"
+            hidden[twin] = counterfactual_of(s).replace(name=twin)
+            plain[key] = twin
+        twins[name] = plain[key]
+    return twins, hidden

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from model.output.folders import atomic_write, json_text
+from model.files import atomic_write, json_text
 from model.scenario import ScenarioError
 
 

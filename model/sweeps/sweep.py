@@ -1,24 +1,29 @@
-"""`sdsim sweep`: design -> points -> plan -> runs (into the store) -> analysis (from the store).
+"""A sweep: design -> points -> plan -> runs (into the store) -> analysis (from the store).
 
 Each finished run is written to disk the moment it arrives, and nothing of it is kept;
-Ctrl-C or a kill loses only the runs in flight, and `--resume` runs what is missing.
+Ctrl-C or a kill loses only the runs in flight, and a resumed sweep runs what is missing.
+`sdsim compare` is a sweep without parameters (`compare.py`); `sdsim sweep` reads the
+design from an experiment file. Printing is the command line's business: this module
+reports through the `note` callback and its return values.
 """
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
-from model.output.folders import atomic_folder, atomic_write, manifest
+from model.files import atomic_folder, atomic_write, manifest
 from model.scenario import ScenarioError
 from model.sweeps import analysis
-from model.sweeps.design import Design, load_experiment
+from model.sweeps.design import Design
 from model.sweeps.discovery import discover, discovery_figure
 from model.sweeps.evaluators import make_evaluator
 from model.sweeps.plan import Plan
@@ -57,40 +62,32 @@ def unlosable_ctrl_c():
         signal.signal(signal.SIGINT, previous)
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
-    if args.workers < 0:
-        raise ScenarioError(f"--workers {args.workers}: must be 0 (all cores) or more")
-    design = load_experiment(args.experiment)
-    points = sample(design.parameters, design.spec.sampler, design.sampler_seed)
-    plan = Plan(design, points)
-    out = Path(args.out) if args.out else Path("results") / design.name
-    store = RunStore(out)
-    evaluator = make_evaluator(args.workers, args.scheduler)
-    try:
-        with unlosable_ctrl_c(), evaluator:
-            found = store.open(plan.fingerprint(), _manifest(design, plan), args.resume)
-            print(
-                f"{design.name}: {len(design.scenarios)} scenario(s) x {plan.n_points} point(s) "
-                f"x {_replications(design)}, on {evaluator.describe()}"
-                + (f"; {found} run(s) already in {out}/" if found else ""),
-                file=sys.stderr,
-            )
-            for i, missing in enumerate(plan.rounds(store)):
-                _run_round(evaluator, plan, store, missing, i, design)
-    except KeyboardInterrupt:
-        done = sum(1 for _ in store.runs.glob("*/*.json"))
-        print(
-            f"sdsim: interrupted; the {done} finished run(s) are kept in {out}/; "
-            f"`sdsim sweep {args.experiment} --out {out} --resume` runs the rest",
-            file=sys.stderr,
+def plan_of(design: Design) -> Plan:
+    return Plan(design, sample(design.parameters, design.spec.sampler, design.sampler_seed))
+
+
+def execute(
+    plan: Plan,
+    store: RunStore,
+    manifest_extra: dict,
+    workers: int,
+    scheduler: str | None = None,
+    resume: bool = False,
+    note: Callable[[str], None] = lambda text: None,
+) -> None:
+    """Run every planned run that the store is missing, round by round. Raises
+    KeyboardInterrupt (finished runs are kept) or RunFailed."""
+    evaluator = make_evaluator(workers, scheduler)
+    design = plan.design
+    with unlosable_ctrl_c(), evaluator:
+        found = store.open(plan.fingerprint(), _manifest(design, plan, manifest_extra), resume)
+        note(
+            f"{design.name}: {len(design.scenarios)} scenario(s) x {plan.n_points} point(s) "
+            f"x {_replications(design)}, on {evaluator.describe()}"
+            + (f"; {found} run(s) already in {store.root}/" if found else "")
         )
-        return 130
-    except RunFailed as exc:
-        print(f"sdsim: error: {exc}", file=sys.stderr)
-        return 1
-    written = write_analysis(design, plan, store, out)
-    print(f"results in {out}/: {', '.join(written)}")
-    return 0
+        for i, missing in enumerate(plan.rounds(store)):
+            _run_round(evaluator, plan, store, missing, i)
 
 
 def _replications(design: Design) -> str:
@@ -105,10 +102,10 @@ def _replications(design: Design) -> str:
     return f"{r.min}..{r.max} replications (until {r.metric} {goal})"
 
 
-def _run_round(evaluator, plan: Plan, store: RunStore, missing, i: int, design: Design) -> None:
+def _run_round(evaluator, plan: Plan, store: RunStore, missing, i: int) -> None:
     if not missing:
         return
-    label = f"round {i + 1}" if design.replications.adaptive else "runs"
+    label = f"round {i + 1}" if plan.reps_spec.adaptive else "runs"
     tasks = (plan.task(k) for k in missing)
     with tqdm(total=len(missing), desc=label, unit="run", file=sys.stderr, smoothing=0.1) as bar:
         try:
@@ -126,7 +123,7 @@ def _run_round(evaluator, plan: Plan, store: RunStore, missing, i: int, design: 
             ) from exc
 
 
-def _manifest(design: Design, plan: Plan) -> dict:
+def _manifest(design: Design, plan: Plan, extra: dict) -> dict:
     return manifest(
         list(design.scenarios.values()),
         plan.seeds,
@@ -137,16 +134,30 @@ def _manifest(design: Design, plan: Plan) -> dict:
             "points": plan.n_points,
             "master_seed": design.spec.master_seed,
             "common_random_numbers": True,
+            **extra,
         },
     )
 
 
-def write_analysis(design: Design, plan: Plan, store: RunStore, out: Path) -> list[str]:
-    """Every table and figure, from the store; each file written whole or not at all."""
+@dataclass
+class Analysis:
+    """What `write_analysis` wrote, and what a command may print of it."""
+
+    written: list[str]
+    summary: pd.DataFrame
+    replications: int  # at point 0
+    discovery: str | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def write_analysis(plan: Plan, store: RunStore, out: Path) -> Analysis:
+    """Every table and figure of a sweep, from the store; each file written whole or not
+    at all."""
+    design = plan.design
     spec = design.spec
     confidence = spec.analysis.confidence
     names = list(design.scenarios)
-    runs = analysis.runs_table(store, plan.keys())
+    runs = analysis.runs_table(plan, store)
     summary = analysis.summary_table(runs, confidence)
     tables = {
         "points.csv": analysis.points_table(plan.sample.points, plan.replications),
@@ -178,7 +189,6 @@ def write_analysis(design: Design, plan: Plan, store: RunStore, out: Path) -> li
         if found.trajectory is not None:
             tables["discovery_trajectory.csv"] = found.trajectory
         atomic_write(out / "discovery.txt", found.sentence + "\n")
-        print(found.sentence)
     if spec.outputs.timeseries:
         groups = ((s, p, int(plan.replications[p])) for s in names for p in range(plan.n_points))
         tables["timeseries.csv"] = analysis.timeseries_table(store, groups)
@@ -191,13 +201,10 @@ def write_analysis(design: Design, plan: Plan, store: RunStore, out: Path) -> li
             sensitivity_figure(sens, spec.analysis.metrics, tmp / "sensitivity.png")
         if found is not None and found.trajectory is not None:
             discovery_figure(found, tmp / "discovery.png")
-    if plan.n_points == 1:
-        _print_table(summary, names, plan)
-    return [*tables, *(["discovery.txt"] if found else []), "figures/"]
-
-
-def _print_table(summary, names, plan: Plan) -> None:
-    from model.cli.main import print_table
-
-    n = int(plan.replications[0])
-    print_table(summary[summary.point == 0], names, n)
+    return Analysis(
+        written=[*tables, *(["discovery.txt"] if found else []), "figures/"],
+        summary=summary,
+        replications=int(plan.replications[0]),
+        discovery=found.sentence if found is not None else None,
+        tables=tables,
+    )

@@ -1,4 +1,4 @@
-"""One run as a worker does it: (scenario, seed) -> a flat, JSON-ready record of outcomes.
+"""One run as a worker does it: a task -> a flat, JSON-ready record of outcomes.
 
 This is the only module of the sweep that calls the model. It is a plain top-level
 function of picklable arguments, so a process pool and a Dask worker run it alike; it
@@ -15,13 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from model.runs.run import evaluate, simulate
+from model.runs.run import MACHINE_FIGURES, run
 from model.scenario import Scenario, scenario_from_dict
-
-# Not outcomes: they vary with the machine, so they stay out of every table.
-NOT_METRICS = ("wall_seconds", "events_processed")
 
 
 @dataclass(frozen=True)
@@ -31,29 +27,37 @@ class Task:
     seed: int
     keep_timeseries: bool = False
     keep_events: bool = False
+    # A reorganising run is paired with its counterfactual: in the same task (`pair`), or
+    # with another run of the plan whose profile is kept (`keep_profile`).
+    pair: bool = True
+    keep_profile: bool = False
 
 
 def run_task(task: Task) -> tuple[dict[str, Any], bytes | None]:
     """Run the model once; return its record and, on request, its event log as parquet."""
     t0 = time.perf_counter()
+    result = run(
+        task.scenario,
+        task.seed,
+        detail=task.keep_events,
+        pair=task.pair,
+        keep_profile=task.keep_profile,
+    )
     events = None
     if task.keep_events:
-        result = simulate(task.scenario, task.seed)
-        summary, series = result.summary, result.timeseries
         buffer = io.BytesIO()
         result.events.to_parquet(buffer, index=False)
         events = buffer.getvalue()
-    else:
-        summary = evaluate(task.scenario, task.seed)
-        series = summary.pop("timeseries")
     record: dict[str, Any] = {
         "key": list(task.key),
         "seed": task.seed,
-        "metrics": flat_metrics(summary),
+        "metrics": flat_metrics(result.summary),
         "wall_seconds": time.perf_counter() - t0,
     }
     if task.keep_timeseries:
-        record["timeseries"] = series.to_dict(orient="list")
+        record["timeseries"] = result.timeseries.to_dict(orient="list")
+    if result.profile is not None:
+        record["profile"] = result.profile.to_lists()
     return record, events
 
 
@@ -61,7 +65,7 @@ def flat_metrics(summary: dict[str, Any]) -> dict[str, float | int]:
     """Scalar outcomes, nested ones by dotted name (by_domain.youth.signal_to_care_days_mean)."""
     out: dict[str, float | int] = {}
     for key, value in summary.items():
-        if key in NOT_METRICS or isinstance(value, pd.DataFrame):
+        if key in MACHINE_FIGURES:
             continue
         if isinstance(value, dict):
             out.update({f"{key}.{k}": v for k, v in flat_metrics(value).items()})
@@ -89,6 +93,5 @@ def metric_names() -> frozenset[str]:
             },
         }
     )
-    summary = evaluate(probe, 1)
-    summary.pop("timeseries")
+    summary = run(probe, 1).summary
     return frozenset(flat_metrics(summary))

@@ -4,6 +4,9 @@ An existing results folder is never left half-overwritten: everything is written
 hidden sibling folder, and only when it is complete does it replace the old one (two
 renames on the same file system). Every folder carries a manifest: the scenario text,
 the resolved parameters, the seed, package versions and the git commit.
+
+This module sits at the bottom of the layers, beside the vocabulary: the sweeps' run
+store and the results folders of `model/output/` both write through it.
 """
 
 from __future__ import annotations

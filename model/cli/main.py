@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model import __version__
+from model.output.tables import KEY_ROWS, print_table
+from model.output.tables import fmt as _fmt
 from model.scenario import Scenario, ScenarioError, load_scenario
 
 AREA_MEAN_NAMES = (
@@ -23,26 +25,6 @@ AREA_MEAN_NAMES = (
     "border_crossings_per_100_families",
     "province_crossings_per_100_families",
     "unmet_need_share",
-)
-KEY_ROWS: tuple[str, ...] = (
-    "families",
-    "handovers",
-    "handover_delay_days_mean",
-    "handover_delay_days_p90",
-    "signal_to_care_days_mean",
-    "signal_to_care_days_p90",
-    "stories_told_per_family_mean",
-    "redundant_intakes_per_family_mean",
-    "organisations_per_family_mean",
-    "regions_per_family_mean",
-    "border_crossings",
-    "coordination_hours",
-    "admin_hours_share",
-    "escalations",
-    "repeat_report_share",
-    "unmet_need_share",
-    "cost_eur_per_family",
-    "littles_law_max_rel_error",
 )
 
 
@@ -531,42 +513,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     sc, rows = calibrate(path, args.replications, **_replicated(args))
     _print_rows(args, rows, report(sc, rows, args.replications))
     return 0
-
-
-def print_table(
-    table, names: Sequence[str], replications: int, rows: Sequence[str] = KEY_ROWS
-) -> None:
-    pivot = table.set_index(["metric", "scenario"])
-    lines = []
-    for key in rows:
-        cells = []
-        for n in names:
-            row = pivot.loc[(key, n)]
-            half = (row["ci_high"] - row["ci_low"]) / 2
-            cells.append(
-                _fmt(row["mean"]) + (f"±{_fmt(half)}" if half == half and half > 0 else "")
-            )
-        lines.append((key, cells))
-    # Each column as wide as its longest cell, so large figures never run together.
-    widths = [
-        max(12, len(n) + 2, *(len(cells[i]) + 2 for _, cells in lines)) for i, n in enumerate(names)
-    ]
-    print(f"\nmean over {replications} replication(s) (common random numbers); +- half the 95 % CI")
-    print(f"{'metric':36s}" + "".join(f"{n:>{w}s}" for n, w in zip(names, widths, strict=True)))
-    for key, cells in lines:
-        print(f"{key:36s}" + "".join(f"{c:>{w}s}" for c, w in zip(cells, widths, strict=True)))
-
-
-def _fmt(x) -> str:
-    if isinstance(x, int):
-        return f"{x:,}"
-    if x != x:
-        return "n/a"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3f}" if abs(x) < 1 else f"{x:.2f}"
 
 
 def build_parser() -> argparse.ArgumentParser:

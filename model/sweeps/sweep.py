@@ -197,7 +197,7 @@ def write_analysis(design: Design, plan: Plan, store: RunStore, out: Path) -> li
 
 
 def _print_table(summary, names, plan: Plan) -> None:
-    from model.cli.main import print_table
+    from model.output.tables import print_table
 
     n = int(plan.replications[0])
     print_table(summary[summary.point == 0], names, n)

@@ -24,10 +24,12 @@ reorganise: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check model tests experiments
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check model tests experiments
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check model tests experiments
 
 bench: $(STAMP)

@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Exact versions of every dependency (Python 3.11, Linux x86_64), made by `make lock` from the
+# ranges in pyproject.toml. Installing with it as constraints keeps both: the ranges still
+# apply, and each package comes in the version the tests ran on.
+LOCK   := requirements.lock
+UV     := uv==0.13.9
 
-.PHONY: demo reorganise test lint bench clean
+.PHONY: demo reorganise test lint lock bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,11 +29,23 @@ reorganise: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check model tests experiments
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check model tests experiments
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check model tests experiments
+
+# Re-resolves the lock after a change to pyproject.toml, keeping the versions it can keep;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed version. uv comes
+# from PyPI into a throw-away environment, so neither .venv nor the lock depends on it.
+lock:
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp" && "$$tmp/bin/python" -m pip install --quiet '$(UV)' && \
+	"$$tmp/bin/uv" pip compile pyproject.toml --extra test $(LOCK_ARGS) \
+	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	    --custom-compile-command 'make lock' --quiet -o $(LOCK)
 
 bench: $(STAMP)
 	$(BIN)/python experiments/bench.py --write docs/performance.md

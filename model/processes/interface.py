@@ -1,8 +1,10 @@
-"""What a process may ask of the model: the narrow interface between the processes (care,
-signals, handover, escalation, reorganisation) and the engine that wires them.
+"""What a process may ask of the model, and of the other processes: the narrow interface
+between the processes (signals, care, handover, escalation, reorganisation) and the engine
+that wires them.
 
-The engine's `SocialDomainModel` provides it; a process never imports the engine (the
-layers point one way), and a test may hand a process any object with these members.
+The engine's `SocialDomainModel` provides `Model`; a process never imports the engine (the
+layers point one way) nor another process (it reaches it through the model, by the small
+protocol below), so a test may hand a process any object with these members.
 """
 
 from __future__ import annotations
@@ -14,15 +16,47 @@ if TYPE_CHECKING:
     import numpy as np
 
     from model.agents.families import Family, FamilyStream, Need
-    from model.agents.organisations import Organisation
-    from model.processes.care import Care
-    from model.processes.escalation import Escalation
-    from model.processes.handover import Handovers
-    from model.processes.reorganisation import Reorganiser
-    from model.processes.signals import Signals
+    from model.agents.organisations import Case, Organisation, Professional
     from model.records.events import EventLog
     from model.scenario import ProtocolConfig, Scenario
     from model.world.geography import Geography, RegionSet
+
+
+class SignalProcess(Protocol):
+    def signal(
+        self, t: float, fam: Family, needs: list[Need], via_vt: bool, source: int | None = None
+    ) -> None: ...
+    def follow_up(self, t: float, fam: Family, vt: Organisation) -> None: ...
+
+
+class CareProcess(Protocol):
+    def admit(self, t: float, case: Case) -> None: ...
+    def assign(self, t: float, case: Case, prof: Professional) -> None: ...
+    def on_care_end(self, t: float, case: Case) -> None: ...
+    def on_close(self, t: float, case: Case) -> None: ...
+
+
+class HandoverProcess(Protocol):
+    protocol: ProtocolConfig
+
+    def handled_here(self, org: Organisation, need: Need) -> bool: ...
+    def target(self, org: Organisation, need: Need, family: Family) -> Organisation: ...
+    def leaves_now(self, org: Organisation, need: Need) -> bool: ...
+    def send(self, t: float, sender: Case, needs: list[Need], receiver: Organisation) -> None: ...
+    def onward(self, t: float, case: Case) -> list[tuple[Need, Organisation]]: ...
+    def border(self, a: Organisation, b: Organisation) -> int: ...
+    def learn(self, case: Case, receiver: Professional) -> None: ...
+    def forget(self, pids: set[int] | None = None, oids: set[int] | None = None) -> None: ...
+
+
+class EscalationProcess(Protocol):
+    def watch(self, t: float, fam: Family, unit_exponential: float | None = None) -> None: ...
+    def on_need_closed(self, t: float, need: Need) -> None: ...
+
+
+class ReorganisationProcess(Protocol):
+    def resume_care(self, t: float, case: Case) -> None: ...
+    def wound_down(self, t: float, case: Case) -> None: ...
 
 
 class Model(Protocol):
@@ -41,11 +75,11 @@ class Model(Protocol):
     need_states: list[int]
 
     # the processes, so that one can hand a case to another
-    care: Care
-    signals: Signals
-    handovers: Handovers
-    escalation: Escalation
-    reorganiser: Reorganiser | None
+    signals: SignalProcess
+    care: CareProcess
+    handovers: HandoverProcess
+    escalation: EscalationProcess
+    reorganiser: ReorganisationProcess | None
 
     def schedule(self, t: float, handler: Callable[[float, Any], None], obj: Any) -> None: ...
     def take_pending(self, objs: set[int]) -> list[tuple[float, Callable, Any]]: ...

@@ -20,6 +20,7 @@ CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlin
 PACKAGE = CONFIG["root_package"]
 OUTSIDE_THE_LAYERS = {f"{PACKAGE}.__main__"}
 
+
 def _graph(exclude_type_checking_imports: bool) -> grimp.ImportGraph:
     return grimp.build_graph(
         PACKAGE, exclude_type_checking_imports=exclude_type_checking_imports, cache_dir=None

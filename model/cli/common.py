@@ -108,9 +108,7 @@ def common(sp: argparse.ArgumentParser) -> None:
 
 
 def workers_option(sp: argparse.ArgumentParser, extra: str = "") -> None:
-    sp.add_argument(
-        "--workers", type=int, default=0, help=f"processes (default: all cores){extra}"
-    )
+    sp.add_argument("--workers", type=int, default=0, help=f"processes (default: all cores){extra}")
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -43,6 +43,11 @@ def main(args: argparse.Namespace) -> int:
         note=note,
     )
     reorganising = any(s.reorganisation for s in scenarios)
-    print_table(c.table, names, args.replications, KEY_ROWS + (reorganisation_rows() if reorganising else ()))
+    print_table(
+        c.table,
+        names,
+        args.replications,
+        KEY_ROWS + (reorganisation_rows() if reorganising else ()),
+    )
     print(f"results in {out}/ (comparison.csv, differences.csv against {names[0]}, figures/)")
     return 0

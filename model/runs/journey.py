@@ -25,6 +25,7 @@ from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.records.metrics import frame, signal_to_care, summarise
 from model.runs.run import finished_model
+from model.runs.statistics import means_of_all
 from model.scenario import Scenario, ScenarioError
 from model.vocabulary import DOMAIN_CODE, DOMAINS, SOURCE_CODE, SOURCES
 from model.world.build import build_geography
@@ -199,11 +200,7 @@ def tables(
         "protocol": list(dict.fromkeys(runs["protocol"])),
     }
     numeric = [c for c in wide.columns if c not in ("scheme", "protocol", "replication", "seed")]
-    table = (  # a mean with a run missing (no care by the end) is missing too
-        wide.groupby(["scheme", "protocol"], sort=False)[numeric]
-        .agg(lambda x: x.mean(skipna=False))
-        .reset_index()
-    )
+    table = means_of_all(wide, ["scheme", "protocol"], numeric)
     table["scheme"] = pd.Categorical(table["scheme"], order["scheme"])
     table["protocol"] = pd.Categorical(table["protocol"], order["protocol"])
     table = table.sort_values(["scheme", "protocol"]).reset_index(drop=True)

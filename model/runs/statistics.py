@@ -81,6 +81,19 @@ def paired_differences(
     columns = ["scenario", "baseline", *by, "metric", "difference", "ci_low", "ci_high", "n"]
     if not parts:
         return pd.DataFrame(columns=columns)
-    table = summary_table(pd.concat(parts, ignore_index=True), ["scenario", *by], metrics, confidence)
+    table = summary_table(
+        pd.concat(parts, ignore_index=True), ["scenario", *by], metrics, confidence
+    )
     table.insert(1, "baseline", baseline)
     return table.rename(columns={"mean": "difference"})[columns]
+
+
+def means_of_all(frame: pd.DataFrame, by: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+    """Per group (in order of appearance), the mean of each column over every run: missing
+    when a run is missing (a journey whose family got no care by the end in one world has no
+    mean days to care). Wide format: the `by` columns, then the columns."""
+    return (
+        frame.groupby(list(by), sort=False)[list(columns)]
+        .agg(lambda x: x.mean(skipna=False))
+        .reset_index()
+    )

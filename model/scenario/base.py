@@ -49,8 +49,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
-
-
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """Set dotted paths ('domains.youth.intake_hours') in a raw scenario dict."""
     out = copy.deepcopy(raw)
@@ -78,9 +76,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not a UTF-8 text file") from None
 
 
-def format_validation_error(
-    exc: ValidationError, source: str, root: type[BaseModel]
-) -> str:
+def format_validation_error(exc: ValidationError, source: str, root: type[BaseModel]) -> str:
     """The first problem, as 'file: field: what is wrong (allowed: ...)'.
 
     `root` is the model that was validated (a Scenario, an experiment file), so that an

@@ -362,5 +362,3 @@ class Domains(Strict):
 
     def __getitem__(self, domain: str) -> DomainConfig:
         return getattr(self, domain)
-
-

@@ -277,5 +277,3 @@ class WorkforceConfig(Strict):
         le=10,
         doc="coordination is costlier when the organisations' regions do not nest",
     )
-
-

@@ -151,5 +151,3 @@ class MapConfig(Strict):
         le=1000,
         doc="rule: a municipality this close to a centre already chosen is passed over as a centre",
     )
-
-

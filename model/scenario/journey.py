@@ -109,5 +109,3 @@ class JourneyConfig(Strict):
         le=1000,
         doc="worlds (seeds) around the family per scheme and protocol",
     )
-
-

@@ -131,5 +131,3 @@ class Protocols(Strict):
     @classmethod
     def _merge_defaults(cls, data: Any) -> Any:
         return merge_named_defaults(data, PROTOCOL_DEFAULTS)
-
-

@@ -203,5 +203,3 @@ class RecoveryConfig(Strict):
         le=3650,
         doc="the delay must stay within tolerance this long, in a row, to count as recovered",
     )
-
-

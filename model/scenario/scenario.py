@@ -173,5 +173,3 @@ def _resolve_paths(raw: dict[str, Any], base: Path) -> None:
             p = Path(table[key])
             if not p.is_absolute():
                 table[key] = str(base / p)
-
-

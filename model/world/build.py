@@ -40,5 +40,3 @@ def build_geography(scenario: Scenario, scaled: bool = True) -> Geography:
         "floor (min_fte_per_organisation) are not, which favours small organisations"
     )
     return replace(geo, population=geo.population * scale, notes=(*geo.notes, note))
-
-

@@ -339,4 +339,3 @@ def build_from_csv(scenario: Scenario) -> Geography:
     return geography_from_file(
         scenario, path, f"csv ({Path(path).name})", f"municipalities from {path}"
     )
-

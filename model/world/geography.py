@@ -103,7 +103,6 @@ def nearest_other_region(geo: Geography, rs: RegionSet) -> np.ndarray:
     return d.argmin(axis=1)
 
 
-
 # ----------------------------------------------------------------------------- reports
 def overview(geo: Geography, regions: dict[str, RegionSet]) -> dict:
     """How many municipalities and regions per domain (`sdsim regions`)."""

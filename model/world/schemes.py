@@ -47,5 +47,3 @@ def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str,
     else:
         raise ValueError(f"unknown scheme {scheme!r}")
     return {"wijkteam": local, **wider}
-
-

@@ -161,5 +161,3 @@ def _populate_every_region(
         d[counts[member] <= 1] = np.inf
         member[int(np.argmin(d))] = region
     return member
-
-

@@ -237,3 +237,28 @@ def test_regions_command_counts_and_unknown_municipality(capsys):
     assert report["regions"] == {"wijkteam": 342, "youth": 42, "vt": 25, "shelter": 43}
     assert main(["regions", "--municipality", "Hatem"]) == 2
     assert "did you mean Hattem" in capsys.readouterr().err
+
+
+def test_a_hand_typed_map_of_three_municipalities_runs_on_the_defaults(tmp_path):
+    """The default count of shelter regions (43, the Dutch one) fits the map it meets: three
+    municipalities in two provinces get three, and the notes say so; the full map keeps 43."""
+    columns = list(_rows()[0])
+    rows = [
+        dict.fromkeys(columns, "")
+        | {"gm_code": c, "gm_naam": n, "pv_code": pv, "pv_naam": pv, "population": pop,
+           "x_rd": x, "y_rd": y, "jz_code": "JZ1", "jz_naam": "Eén", "vt_code": "VT1",
+           "vt_naam": "Eén"}  # fmt: skip
+        for c, n, pv, pop, x, y in [
+            ("GM0001", "Aa", "PV1", "12000", "150000", "450000"),
+            ("GM0002", "Bee", "PV1", "8000", "160000", "455000"),
+            ("GM0003", "Cee", "PV2", "30000", "190000", "470000"),
+        ]
+    ]
+    _write(tmp_path / "own.csv", rows)
+    geo = build_geography(load_scenario(_scenario(tmp_path)))
+    assert len(geo.patchwork["shelter"]) == 3
+    (note,) = [n for n in geo.notes if "shelter regions are an ASSUMPTION" in n]
+    assert "does not fit a map of 3 municipalities in 2 areas, so 3" in note
+    full = build_geography(scenario_from_dict({"geography": "nl-2023"}))
+    assert len(full.patchwork["shelter"]) == 43
+    assert any("43: the Dutch count (VNG)" in n for n in full.notes)

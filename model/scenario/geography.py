@@ -129,13 +129,15 @@ class MapConfig(Strict):
         source="-",
         doc="shelter regions of one's own (columns gm_code, sh_code, sh_naam), replacing the rule",
     )
-    shelter_regions: int = P(
-        43,
+    shelter_regions: int | None = P(
+        None,
         unit="count",
         source="VNG: 43 centrumgemeenten for maatschappelijke opvang and beschermd wonen",
         ge=1,
         le=5000,
-        doc="rule: regions built around the largest municipalities, inside provinces (model/world/dutch_map.py)",
+        doc="rule: regions built around the largest municipalities, inside provinces (model/world/dutch_map.py); "
+        "empty: 43 where the map has room, else as many as fit (one per province at least, one per "
+        "municipality at most); the run's notes say which",
     )
     shelter_regions_within: Literal["province", "vt", "youth"] = P(
         "province",

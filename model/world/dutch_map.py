@@ -252,14 +252,35 @@ def shelter_rule(
     )
 
 
-def shelter_rule_note(cfg: MapConfig) -> str:
+# Centrumgemeenten for shelter and sheltered housing in the Netherlands (VNG): the count the
+# rule aims at when the scenario leaves map.shelter_regions empty.
+SHELTER_CENTRES_NL = 43
+
+
+def shelter_count(cfg: MapConfig, areas: int, municipalities: int) -> tuple[int, str]:
+    """How many shelter regions the rule builds, and how that was chosen: the scenario's
+    count, or 43 clamped to what the map allows (a hand-typed map of three municipalities
+    has room for at most three)."""
+    if cfg.shelter_regions is not None:
+        return cfg.shelter_regions, "map.shelter_regions"
+    count = min(max(SHELTER_CENTRES_NL, areas), municipalities)
+    if count == SHELTER_CENTRES_NL:
+        return count, "the Dutch count (VNG); map.shelter_regions changes it"
+    return count, (
+        f"map.shelter_regions left empty: {SHELTER_CENTRES_NL} (the Dutch count) does not fit a "
+        f"map of {municipalities} municipalities in {areas} areas, so {count}"
+    )
+
+
+def shelter_rule_note(cfg: MapConfig, count: int, chosen: str) -> str:
     area = cfg.shelter_regions_within
     return (
-        f"shelter regions are an ASSUMPTION (no public source lists them): {cfg.shelter_regions} "
+        f"shelter regions are an ASSUMPTION (no public source lists them): {count} "
         f"centres (centrumgemeenten): each {area} region's most populous municipality, then the "
         f"most populous others at least {cfg.shelter_centre_spacing_km:g} km (label points) from "
         f"every centre already chosen in their {area} region; every municipality joins the "
-        f"nearest centre in its own {area} region. Replace with map.shelter_regions_csv"
+        f"nearest centre in its own {area} region ({count}: {chosen}). Replace with "
+        "map.shelter_regions_csv"
     )
 
 
@@ -301,17 +322,18 @@ def geography_from_file(scenario: Scenario, path: str | Path, label: str, note: 
             if cfg.shelter_regions_within == "province"
             else t.regions[cfg.shelter_regions_within].member
         )
+        count, chosen = shelter_count(cfg, int(within.max()) + 1, len(t.codes))
         shelter = shelter_rule(
             t.names,
             t.codes,
             t.population,
             within,
             t.xy_km,
-            cfg.shelter_regions,
+            count,
             cfg.shelter_centre_spacing_km,
             cfg.shelter_regions_within,
         )
-        shelter_note = shelter_rule_note(cfg)
+        shelter_note = shelter_rule_note(cfg, count, chosen)
     patchwork = {"youth": t.regions["youth"], "vt": t.regions["vt"], "shelter": shelter}
     alternatives = {k: v for k, v in t.regions.items() if k not in patchwork}
     return Geography(

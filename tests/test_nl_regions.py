@@ -245,9 +245,19 @@ def test_a_hand_typed_map_of_three_municipalities_runs_on_the_defaults(tmp_path)
     columns = list(_rows()[0])
     rows = [
         dict.fromkeys(columns, "")
-        | {"gm_code": c, "gm_naam": n, "pv_code": pv, "pv_naam": pv, "population": pop,
-           "x_rd": x, "y_rd": y, "jz_code": "JZ1", "jz_naam": "Eén", "vt_code": "VT1",
-           "vt_naam": "Eén"}  # fmt: skip
+        | {
+            "gm_code": c,
+            "gm_naam": n,
+            "pv_code": pv,
+            "pv_naam": pv,
+            "population": pop,
+            "x_rd": x,
+            "y_rd": y,
+            "jz_code": "JZ1",
+            "jz_naam": "Eén",
+            "vt_code": "VT1",
+            "vt_naam": "Eén",
+        }  # fmt: skip
         for c, n, pv, pop, x, y in [
             ("GM0001", "Aa", "PV1", "12000", "150000", "450000"),
             ("GM0002", "Bee", "PV1", "8000", "160000", "455000"),

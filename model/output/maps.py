@@ -25,17 +25,15 @@ import shapely  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from shapely.plotting import patch_from_polygon  # noqa: E402
 
-from model.records.metrics import AREA_MEANS, area_means  # noqa: E402
+from model.records.metrics import area_means  # noqa: E402
+from model.records.outcomes import outcome  # noqa: E402
 from model.world.geography import Geography, RegionSet  # noqa: E402
 
-MAP_LABELS: dict[str, str] = {
-    "signal_to_care_days_mean": "days from signal to care (mean)",
-    "stories_told_per_family_mean": "stories told per family",
-    "border_crossings_per_100_families": "handovers across a region border per 100 families",
-    "province_crossings_per_100_families": "handovers across a province border per 100 families",
-    "unmet_need_share": "share of needs without care",
-}
-assert set(MAP_LABELS) == set(AREA_MEANS)
+
+def legend(metric: str) -> str:
+    """The colour bar's words, from the metric's declaration (label and unit)."""
+    o = outcome(metric)
+    return f"{o.label} ({o.unit}; grey: no families)"
 
 
 @functools.lru_cache(maxsize=4)
@@ -133,7 +131,7 @@ def metric_map(
         orientation="horizontal",
         fraction=0.04,
         pad=0.02,
-        label=MAP_LABELS[metric] + " (grey: no families)",
+        label=legend(metric),
     )
     fig.suptitle(title, fontsize=11)
     fig.text(0.01, 0.01, "Outlines: CBS/PDOK 2023, CC BY 4.0 (simplified)", fontsize=7)

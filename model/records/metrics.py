@@ -1,5 +1,8 @@
 """Every metric, computed from the event log alone.
 
+Their names, units, directions and one-line definitions are declared in outcomes.py
+(and docs/outcomes.md is generated from there); a test holds this module to that list.
+
 What counts (so that each figure can be checked by hand against events.parquet):
 - the measured window is [warm-up, end); counts of things (signals, handovers, hours,
   escalations, reports) are records whose time falls in it;
@@ -47,6 +50,7 @@ from model.records.events import (
     REPEAT,
     Kind,
 )
+from model.records.outcomes import AREA_MEANS
 from model.vocabulary import DOMAINS
 
 MONTH_DAYS = 365.25 / 12
@@ -358,14 +362,8 @@ def family_states(a: dict[str, np.ndarray]) -> pd.Series:
 # ----------------------------------------------------------------------------- per area
 # Means per area (municipality or region) as (numerator, denominator, factor) of the
 # counts `by_municipality` returns, so that any grouping of municipalities gets the same
-# definitions: sum the counts over the area, then divide.
-AREA_MEANS: dict[str, tuple[str, str, float]] = {
-    "signal_to_care_days_mean": ("signal_to_care_days_sum", "needs_cared", 1.0),
-    "stories_told_per_family_mean": ("stories_told", "families", 1.0),
-    "border_crossings_per_100_families": ("border_crossings", "families", 100.0),
-    "province_crossings_per_100_families": ("province_crossings", "families", 100.0),
-    "unmet_need_share": ("needs_uncared", "needs", 1.0),
-}
+# definitions: sum the counts over the area, then divide. They are declared with the
+# other outcomes (records/outcomes.py, imported above as AREA_MEANS).
 
 
 def by_municipality(

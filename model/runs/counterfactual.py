@@ -58,17 +58,11 @@ from model.records.events import (
     Kind,
 )
 from model.records.metrics import MONTH_DAYS, RunInfo, columns, earliest, lookup
+from model.records.outcomes import REORGANISATION
 from model.scenario import RecoveryConfig, Scenario
 
-FIGURES = (
-    "reorganisation_cost_eur",
-    "reorganisation_hours_lost",
-    "reorganisation_cases_transferred",
-    "reorganisation_extra_intakes",
-    "reorganisation_extra_wait_days",
-    "recovery_days",
-    "reorganisation_recovered",
-)
+# The figures this module adds to a summary, in order (declared in records/outcomes.py).
+FIGURES: tuple[str, ...] = REORGANISATION
 
 
 @dataclass

@@ -7,8 +7,9 @@ import argparse
 from pathlib import Path
 
 from model.cli.common import common, load, note, text, workers, workers_option
-from model.cli.tables import KEY_ROWS, print_table, reorganisation_rows
+from model.cli.tables import print_table
 from model.output.comparison_folder import write_comparison
+from model.records.outcomes import KEY_TABLE, REORGANISATION_ROWS
 from model.scenario import ScenarioError
 
 
@@ -47,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
         c.table,
         names,
         args.replications,
-        KEY_ROWS + (reorganisation_rows() if reorganising else ()),
+        KEY_TABLE + (REORGANISATION_ROWS if reorganising else ()),
     )
     print(f"results in {out}/ (comparison.csv, differences.csv against {names[0]}, figures/)")
     return 0

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from model.cli.common import common, fmt, load, text
-from model.cli.tables import KEY_ROWS, reorganisation_rows
 from model.output.run_folder import write_run
+from model.records.outcomes import KEY_TABLE, REORGANISATION_ROWS
 from model.runs.run import run
 
 
@@ -37,7 +37,7 @@ def main(args: argparse.Namespace) -> int:
         f"{scenario.years:g} years after {scenario.warmup_days:g} days warm-up "
         f"({result.wall_seconds:.1f} s, {result.events_processed:,} events)"
     )
-    for key in KEY_ROWS + (reorganisation_rows() if scenario.reorganisation else ()):
+    for key in KEY_TABLE + (REORGANISATION_ROWS if scenario.reorganisation else ()):
         print(f"  {key:36s} {fmt(result.summary[key])}")
     print(f"results in {out}/")
     return 0

@@ -7,38 +7,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from model.cli.common import fmt
-
-# The rows `sdsim run` and `sdsim compare` print, in this order.
-KEY_ROWS: tuple[str, ...] = (
-    "families",
-    "handovers",
-    "handover_delay_days_mean",
-    "handover_delay_days_p90",
-    "signal_to_care_days_mean",
-    "signal_to_care_days_p90",
-    "stories_told_per_family_mean",
-    "redundant_intakes_per_family_mean",
-    "organisations_per_family_mean",
-    "regions_per_family_mean",
-    "border_crossings",
-    "coordination_hours",
-    "admin_hours_share",
-    "escalations",
-    "repeat_report_share",
-    "unmet_need_share",
-    "cost_eur_per_family",
-    "littles_law_max_rel_error",
-)
-
-
-def reorganisation_rows() -> tuple[str, ...]:
-    from model.runs.counterfactual import FIGURES
-
-    return (*FIGURES, "cost_eur_total", "cost_eur_incl_reorganisation")
+from model.records.outcomes import KEY_TABLE
 
 
 def print_table(
-    table: pd.DataFrame, names: Sequence[str], replications: int, rows: Sequence[str] = KEY_ROWS
+    table: pd.DataFrame, names: Sequence[str], replications: int, rows: Sequence[str] = KEY_TABLE
 ) -> None:
     """Mean +- half the 95 % interval, a column per scenario."""
     pivot = table.set_index(["metric", "scenario"])

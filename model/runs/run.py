@@ -31,9 +31,6 @@ from model.runs.counterfactual import Profile, measure, profile
 from model.scenario import Scenario
 from model.world.geography import Geography, RegionSet
 
-# Not outcomes: they vary with the machine, so they stay out of every table.
-MACHINE_FIGURES = ("wall_seconds", "events_processed")
-
 
 @dataclass
 class RunResult:

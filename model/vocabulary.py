@@ -1,11 +1,16 @@
-"""The vocabulary shared by every module: domains, schemes, protocols.
+"""The vocabulary shared by every module: domains, schemes, protocols, and the states of
+needs and cases.
 
-Kept in one small module so that configuration, geography, the engine and the metrics
-all speak of the same things by the same names (and the same integer codes in the
-event log).
+Kept in one small module at the bottom of the layers so that configuration, geography,
+the agents, the processes, the event log and the metrics all speak of the same things by
+the same names (and the same integer codes in the event log). Codes that only the event
+log uses (report types, admin reasons, border flags, ...) live with the log, in
+`model/records/events.py`.
 """
 
 from __future__ import annotations
+
+from enum import Enum, IntEnum, StrEnum
 
 # Task columns of the social domain. The order fixes the integer codes in the event log.
 DOMAINS: tuple[str, ...] = ("wijkteam", "youth", "vt", "shelter")
@@ -41,3 +46,55 @@ SOURCE_CODE: dict[str, int] = {s: i for i, s in enumerate(SOURCES)}
 
 # The maps a scenario may play on (`geography`); `model.world.build` has a builder for each.
 GEOGRAPHIES: tuple[str, ...] = ("synthetic", "nl-2023", "csv")
+
+
+def labels(codes: type[Enum]) -> tuple[str, ...]:
+    """The lower-case names of an enum's members, in code order: the labels outputs show."""
+    return tuple(member.name.lower() for member in codes)
+
+
+# States of the model's agents. IntEnums, so that the values stay plain integer codes (the
+# event log stores case phases; metrics count need states) while the names keep a need's
+# state, a case's phase and a log record's kind apart (`CasePhase.QUEUED` is not
+# `Kind.QUEUED`).
+class NeedState(IntEnum):
+    """Where a need is: waiting for care, in care, or done (it may come back as a new need)."""
+
+    WAITING = 0
+    IN_CARE = 1
+    DONE = 2
+
+
+class NeedOutcome(IntEnum):
+    """How a need ended: OPEN until it is done."""
+
+    OPEN = 0
+    RESOLVED = 1
+    UNRESOLVED = 2
+    DROPPED = 3  # the family no longer showed up
+
+
+class CasePhase(IntEnum):
+    """Where a case is in its stay at one organisation; ordered, so `phase <= INTAKE` means
+    'not triaged yet' (new needs may still join it)."""
+
+    TRANSIT = 0  # a handover on its way to the organisation's queue
+    QUEUED = 1
+    INTAKE = 2
+    CARE = 3
+    WRAPUP = 4  # care ended; the professional finishes the handovers' paperwork
+    CLOSED = 5
+
+
+CASE_PHASES: tuple[str, ...] = labels(CasePhase)
+
+
+class IntakeKind(StrEnum):
+    """The intake a case gets: only a full one means the family tells its story again.
+
+    A StrEnum, so it equals the strings a protocol's `receiver_intake` is configured with.
+    """
+
+    FULL = "full"
+    SHORT = "short"
+    NONE = "none"

@@ -3,7 +3,7 @@
 import numpy as np
 
 from model.engine.simulation import SocialDomainModel
-from model.records.events import FIRST, FOLLOW_UP, REPEAT, Kind
+from model.records.events import VT_REPORTS, EscalationCause, Kind, ReportType
 
 
 def test_understaffed_veilig_thuis_does_not_run_away(tiny):
@@ -13,12 +13,12 @@ def test_understaffed_veilig_thuis_does_not_run_away(tiny):
     sc = tiny.replace(years=4.0, warmup_days=0.0, **{"domains.vt.fte_per_100k": 4.5})
     a = SocialDomainModel(sc).run().log.arrays()
     year = (a["time"] // 365).astype(int)
-    vt = (a["kind"] == Kind.SIGNAL) & np.isin(a["aux"], [FIRST, REPEAT, FOLLOW_UP])
+    vt = (a["kind"] == Kind.SIGNAL) & np.isin(a["aux"], VT_REPORTS)
     per_year = np.bincount(year[vt], minlength=4)[:4]
     assert per_year[3] > 0
     assert per_year[3] < 1.6 * per_year[2] and per_year[2] < 1.6 * per_year[1], per_year
     # A report about a family Veilig Thuis already has makes no new need.
-    follow_ups = vt & (a["aux"] == FOLLOW_UP) & (a["need"] == -1)
+    follow_ups = vt & (a["aux"] == ReportType.FOLLOW_UP) & (a["need"] == -1)
     assert follow_ups.sum() > 0
 
 
@@ -27,7 +27,7 @@ def test_incidents_come_from_one_clock_per_family(tiny):
     sc = tiny.replace(years=2.0, warmup_days=0.0)
     model = SocialDomainModel(sc).run()
     a = model.log.arrays()
-    waiting_escalations = (a["kind"] == Kind.ESCALATION) & (a["aux"] == 1)
+    waiting_escalations = (a["kind"] == Kind.ESCALATION) & (a["aux"] == EscalationCause.WAITING)
     # Incidents (distinct family and time) per family never exceed rate x horizon by far.
     fam_time = np.unique(
         np.stack([a["family"][waiting_escalations], a["time"][waiting_escalations]]), axis=1

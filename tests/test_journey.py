@@ -8,7 +8,7 @@ import pytest
 
 from model.cli.main import main
 from model.engine.simulation import SocialDomainModel
-from model.records.events import Kind
+from model.records.events import HandoverFlag, Kind
 from model.records.metrics import area_means, by_municipality, summarise
 from model.runs.journey import script
 from model.scenario import load_scenario
@@ -57,7 +57,7 @@ def test_scripted_family_meets_the_four_regions_and_leaves_the_others_untouched(
     orgs = model.organisation_table()
     met = set(orgs.loc[a["org"][mine & (a["kind"] == Kind.ASSIGNED)], "region"])
     assert {"GM0244", "JZ17", "VT14", "SH0193"} <= met  # wijkteam, youth, VT, shelter in Zwolle
-    placed = a["aux"][mine & (a["kind"] == Kind.HANDOVER_RECEIVED)] & 4
+    placed = a["aux"][mine & (a["kind"] == Kind.HANDOVER_RECEIVED)] & HandoverFlag.PLACED_ELSEWHERE
     assert placed.any()  # the mother was placed outside the home region
     first_signal = a["time"][mine & (a["kind"] == Kind.SIGNAL)].min()
     assert first_signal == pieter.warmup_days + pieter.journey.start_day

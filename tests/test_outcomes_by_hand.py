@@ -16,28 +16,20 @@ import math
 import numpy as np
 import pytest
 
-from model.agents.organisations import CARE, QUEUED
 from model.records import metrics
 from model.records.events import (
-    BORDER_PROVINCE,
-    BORDER_REGION,
-    FIRST,
-    FOLLOW_UP,
-    GAP,
-    LEAVERS,
-    ORG_CREATED,
-    PLACED_ELSEWHERE,
-    PROFESSIONALS_MOVED,
     RECORD,
-    REPEAT,
-    VACANCY,
+    HandoverFlag,
     Kind,
+    LossReason,
+    ReportType,
+    TransitionItem,
 )
 from model.records.metrics import RunInfo, area_means, by_municipality, summarise
 from model.records.outcomes import REORGANISATION, When, flat_names, outcome
 from model.runs.counterfactual import measure, paired_figures, profile
 from model.scenario import load_scenario
-from model.vocabulary import SHELTER, VT, WIJKTEAM, YOUTH
+from model.vocabulary import SHELTER, VT, WIJKTEAM, YOUTH, CasePhase
 from tests.conftest import DATA
 
 K = Kind
@@ -78,7 +70,7 @@ ROWS = [
     (55,  K.ASSIGNED,           0, -1, 0, 0, 0, 0,    5.0, 0, 0),
     (55,  K.INTAKE,             0, -1, 0, 0, 0, 0,    2.0, 1, 0),  # before the window
     (60,  K.HANDOVER_SENT,      0, -1, 0, 1, 0, 0,    1.0, 1, 0),  # before the window
-    (61,  K.HANDOVER_RECEIVED,  0, -1, 0, 1, 1, 1,    0.0, 0, BORDER_REGION),
+    (61,  K.HANDOVER_RECEIVED,  0, -1, 0, 1, 1, 1,    0.0, 0, HandoverFlag.REGION_BORDER),
     (61,  K.QUEUED,             0, -1, 0, 1, 1, 1,    0.0, 2, 0),
     (61,  K.CLOSED,             0, -1, 0, 0, 0, 0,    0.0, 0, 0),
     (70,  K.ASSIGNED,           0, -1, 0, 1, 1, 1,    9.0, 0, 0),
@@ -95,7 +87,7 @@ ROWS = [
     (107, K.ADMIN,              1, -1, 1, 2, 0, 0,    1.0, 0, 0),
     (108, K.NEED,               1,  2, 1, 2, 0, 1,    0.0, 2, 0),
     (110, K.HANDOVER_SENT,      1, -1, 1, 3, 0, 0,    2.0, 3, 0),
-    (112, K.HANDOVER_RECEIVED,  1, -1, 1, 3, 3, 1,    0.0, 0, BORDER_REGION | BORDER_PROVINCE),
+    (112, K.HANDOVER_RECEIVED,  1, -1, 1, 3, 3, 1,    0.0, 0, HandoverFlag.REGION_BORDER | HandoverFlag.PROVINCE_BORDER),
     (112, K.QUEUED,             1, -1, 1, 3, 3, 1,    0.0, 2, 0),
     (120, K.ASSIGNED,           1, -1, 1, 3, 3, 1,    8.0, 0, 0),
     (120, K.INTAKE,             1, -1, 1, 3, 3, 1,    3.0, 1, 0),  # story told again: redundant
@@ -103,13 +95,13 @@ ROWS = [
     (125, K.CARE_START,         1,  2, 1, 3, 3, 1,   20.0, 0, 0),
     (130, K.CARE_START,         1,  1, 1, 2, 0, 0,    4.0, 0, 0),
     (135, K.HANDOVER_SENT,      1, -1, 1, 3, 0, 0,    0.0, 3, 0),  # joins case 3, answered at 120
-    (135, K.HANDOVER_RECEIVED,  1, -1, 1, 3, 3, 1,    0.0, 0, BORDER_REGION),
+    (135, K.HANDOVER_RECEIVED,  1, -1, 1, 3, 3, 1,    0.0, 0, HandoverFlag.REGION_BORDER),
     (140, K.COORDINATION,       1, -1, 1, 2, 0, 0,    0.5, 1, 0),
     (140, K.TRAVEL,             1, -1, 1, 3, 3, 1,    1.0, 0, 0),
     (160, K.CARE_END,           1,  2, 1, 3, 3, 1,    0.0, 0, 0),  # not resolved
     (170, K.CLOSED,             1, -1, 1, 3, 3, 1,    0.0, 0, 0),
     # family 2: a first report to Veilig Thuis, escalates while waiting, drops out
-    (130, K.SIGNAL,             2, -1, 2, 4, 2, 2,    0.0, 1, FIRST),
+    (130, K.SIGNAL,             2, -1, 2, 4, 2, 2,    0.0, 1, ReportType.FIRST),
     (130, K.NEED,               2,  3, 2, 4, 2, 2,    0.0, 2, 0),
     (130, K.QUEUED,             2, -1, 2, 4, 2, 2,    0.0, 2, 0),
     (140, K.ESCALATION,         2,  3, 2, -1, -1, 2,  0.0, 3, 1),
@@ -117,15 +109,15 @@ ROWS = [
     (150, K.INTAKE,             2, -1, 2, 4, 2, 2,    2.0, 1, 0),
     (155, K.QUEUED,             2, -1, 2, 8, 4, 3,    0.0, 2, 0),  # shelter, same region code
     (155, K.ASSIGNED,           2, -1, 2, 8, 4, 3,    0.0, 0, 0),
-    (160, K.SIGNAL,             2, -1, 2, 4, 2, 2,    0.0, 1, FOLLOW_UP),
+    (160, K.SIGNAL,             2, -1, 2, 4, 2, 2,    0.0, 1, ReportType.FOLLOW_UP),
     (165, K.DROPOUT,            2,  3, 2, 4, 2, 2,    0.0, 0, 0),
     (165, K.CLOSED,             2, -1, 2, 4, 2, 2,    0.0, 0, 0),
     (165, K.CLOSED,             2, -1, 2, 8, 4, 3,    0.0, 0, 0),
     # family 3: a repeat report, placed in a shelter elsewhere; nobody takes it by the end
-    (180, K.SIGNAL,             3, -1, 3, 5, 2, 2,    0.0, 1, REPEAT),
+    (180, K.SIGNAL,             3, -1, 3, 5, 2, 2,    0.0, 1, ReportType.REPEAT),
     (180, K.NEED,               3,  4, 3, 5, 2, 3,    0.0, 3, 0),
     (181, K.HANDOVER_SENT,      3, -1, 3, 6, 2, 2,    1.0, 4, 0),
-    (182, K.HANDOVER_RECEIVED,  3, -1, 3, 6, 4, 3,    0.0, 2, BORDER_REGION | PLACED_ELSEWHERE),
+    (182, K.HANDOVER_RECEIVED,  3, -1, 3, 6, 4, 3,    0.0, 2, HandoverFlag.REGION_BORDER | HandoverFlag.PLACED_ELSEWHERE),
     (182, K.QUEUED,             3, -1, 3, 6, 4, 3,    0.0, 3, 0),
     # family 4: shelter with planned shelter days
     (140, K.SIGNAL,             4, -1, 4, 7, 4, 3,    0.0, 0, 0),
@@ -334,19 +326,21 @@ def _reorg_rows(reorganised: bool):
     ]
     if not reorganised:
         return rows + [(132, K.CARE_START, 11, B, 11, 13, 1, 1, 0.0, 0, 0)]
+    # fmt: off
     return rows + [
-        (120, K.TRANSITION_COST, -1, -1, -1, -1, 3, 1, 5000.0, ORG_CREATED, 1),
-        (120, K.TRANSITION_COST, -1, -1, -1, -1, 3, 1, 3000.0, PROFESSIONALS_MOVED, 4),
-        (120, K.TRANSITION_COST, -1, -1, -1, -1, 1, 1, 0.0, LEAVERS, 1),
-        (121, K.TRANSITION_HOURS, -1, -1, -1, -1, 1, 1, 10.0, GAP, 1),  # paid
-        (122, K.TRANSITION_HOURS, -1, -1, -1, -1, 1, 1, 6.0, VACANCY, 0),  # not paid
-        (125, K.TRANSFER, 10, A, 10, 11, 3, 1, 10.0, 1, CARE),
-        (125, K.TRANSFER, 13, Q1, 13, 12, 3, 1, 12.0, 1, QUEUED),
-        (125, K.TRANSFER, 13, Q2, 13, 12, 3, 1, 12.0, 1, QUEUED),
+        (120, K.TRANSITION_COST, -1, -1, -1, -1, 3, 1, 5000.0, TransitionItem.ORGANISATION_CREATED, 1),
+        (120, K.TRANSITION_COST, -1, -1, -1, -1, 3, 1, 3000.0, TransitionItem.PROFESSIONALS_MOVED, 4),
+        (120, K.TRANSITION_COST, -1, -1, -1, -1, 1, 1, 0.0, TransitionItem.LEAVERS, 1),
+        (121, K.TRANSITION_HOURS, -1, -1, -1, -1, 1, 1, 10.0, LossReason.CONTRACTING_GAP, 1),  # paid
+        (122, K.TRANSITION_HOURS, -1, -1, -1, -1, 1, 1, 6.0, LossReason.VACANCY, 0),  # not paid
+        (125, K.TRANSFER, 10, A, 10, 11, 3, 1, 10.0, 1, CasePhase.CARE),
+        (125, K.TRANSFER, 13, Q1, 13, 12, 3, 1, 12.0, 1, CasePhase.QUEUED),
+        (125, K.TRANSFER, 13, Q2, 13, 12, 3, 1, 12.0, 1, CasePhase.QUEUED),
         (128, K.CARE_RESUMED, 10, A, 10, 11, 3, 1, 3.0, 0, 0),
         (140, K.CARE_START, 11, B, 11, 13, 1, 1, 0.0, 0, 0),
         (141, K.INTAKE, 11, -1, 11, 13, 1, 1, 1.0, 1, 0),
     ]
+    # fmt: on
 
 
 def test_reorganisation_figures():

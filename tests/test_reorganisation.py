@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.agents.organisations import CARE, INTAKE, QUEUED, TRANSIT
 from model.cli.main import main
 from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.records.metrics import frame
 from model.runs.counterfactual import FIGURES, Profile, recovery, rolling_delay
 from model.runs.run import run
+from model.vocabulary import CasePhase
 from tests.test_invariants import check_families_accounted, check_hours
 
 AT_DAY = 60  # of the measured period; tiny.toml warms up for 60 days
@@ -114,7 +114,7 @@ def test_no_family_is_lost_or_duplicated_in_a_transfer(tiny, policy):
     assert df[df.kind == Kind.CARE_END]["need"].value_counts().max() == 1
     if policy == "transfer":
         assert reopened
-        assert set(moves.loc[moves.aux == CARE, "need"]) <= set(
+        assert set(moves.loc[moves.aux == CasePhase.CARE, "need"]) <= set(
             df.loc[df.kind == Kind.CARE_START, "need"]
         )
         new_cases = set(moves.loc[old_id != moves["case"], "case"])
@@ -126,8 +126,8 @@ def test_no_family_is_lost_or_duplicated_in_a_transfer(tiny, policy):
         assert len(resumed) > 0 and (resumed["value"] > 0).all()
     else:
         assert not reopened
-        assert set(moves["aux"]) <= {TRANSIT, QUEUED}
-    assert INTAKE not in set(moves["aux"]) or policy == "transfer"
+        assert set(moves["aux"]) <= {CasePhase.TRANSIT, CasePhase.QUEUED}
+    assert CasePhase.INTAKE not in set(moves["aux"]) or policy == "transfer"
 
 
 def test_costs_and_hours_add_up_from_the_log(tiny_path, tmp_path):
@@ -312,7 +312,8 @@ def test_waiting_need_days_by_hand(tiny):
     arose = df[df.kind == Kind.NEED].groupby("need")["time"].min()
     left = df[df.kind.isin([Kind.CARE_START, Kind.DROPOUT])].groupby("need")["time"].min()
     waited = (left.reindex(arose.index).fillna(end).clip(upper=end) - arose).sum()
-    moved = df[(df.kind == Kind.TRANSFER) & (df.aux == CARE)].set_index(["case", "need"])["time"]
+    in_care = (df.kind == Kind.TRANSFER) & (df.aux == CasePhase.CARE)
+    moved = df[in_care].set_index(["case", "need"])["time"]
     back = df[df.kind == Kind.CARE_RESUMED].set_index(["case", "need"])["time"]
     interrupted = (back.reindex(moved.index).fillna(end) - moved).sum()
     assert interrupted > 0

@@ -24,15 +24,10 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from model.scenario import Scenario
-from model.vocabulary import DOMAINS, SOURCE_CODE, VT
+from model.vocabulary import DOMAINS, SOURCE_CODE, VT, NeedOutcome, NeedState
 
 N_DOMAINS = len(DOMAINS)
 CHUNK_DAYS = 30.0  # arrivals are drawn a month at a time; fixed so chunking never changes the draws
-
-# Need states
-WAITING, IN_CARE, DONE = 0, 1, 2
-# How a need ended
-OPEN, RESOLVED, UNRESOLVED, DROPPED = 0, 1, 2, 3
 
 
 class Need:
@@ -74,8 +69,8 @@ class Need:
         self.severity = severity
         self.arose = arose  # the triggering incident; the motivation window runs from here
         self.episode = episode
-        self.state = WAITING
-        self.outcome = OPEN
+        self.state = NeedState.WAITING
+        self.outcome = NeedOutcome.OPEN
         (self.u_care, self.z_care, self.u_success, self.u_dropout, self.e_incident, self.u_recur,
          self.e_recur) = luck  # fmt: skip
         self.care_start = -1.0

@@ -19,15 +19,12 @@ import mesa
 import numpy as np
 
 from model.scenario import ScenarioError
-from model.vocabulary import DOMAINS
+from model.vocabulary import DOMAINS, CasePhase, IntakeKind
 
 if TYPE_CHECKING:
     from model.agents.families import Family, Need
     from model.scenario import DomainConfig
     from model.world.geography import Geography, RegionSet
-
-# Case phases
-TRANSIT, QUEUED, INTAKE, CARE, WRAPUP, CLOSED = range(6)
 
 
 class CareLength:
@@ -85,7 +82,7 @@ class Case:
         org: Organisation,
         needs: list[Need],
         episode: int,
-        intake_kind: str,
+        intake_kind: IntakeKind,
         sender: Case | None = None,
         info_lost: bool = False,
         border: int = 0,
@@ -101,11 +98,11 @@ class Case:
         self.priority = max(n.severity for n in needs)
         self.queued_at = -1.0
         self.professional: Professional | None = None
-        self.intake_kind = intake_kind  # "full", "short" or "none"
+        self.intake_kind = intake_kind
         self.info_lost = info_lost
         self.sender = sender
         self.border = border
-        self.phase = TRANSIT
+        self.phase = CasePhase.TRANSIT
         self.extra_hours = 0.0  # the professional's time still owed after care (sending handovers)
         self.resume_days = -1.0  # >= 0: care interrupted by a reorganisation, days still to go
 
@@ -241,10 +238,10 @@ class Organisation(mesa.Agent):
         self.cfg = dom
         self.load = dom.care_hours_per_week  # hours/week a case reserves
         self.days_per_hour = 7.0 / self.load  # days a case stays per hour of work on it
-        self.intake_work = {  # kind -> (intake hours, registration hours)
-            "full": (dom.intake_hours, dom.registration_admin_hours),
-            "short": (dom.short_intake_hours, dom.registration_admin_hours),
-            "none": (0.0, 0.0),
+        self.intake_work = {  # intake kind (or its string) -> (intake hours, registration hours)
+            IntakeKind.FULL: (dom.intake_hours, dom.registration_admin_hours),
+            IntakeKind.SHORT: (dom.short_intake_hours, dom.registration_admin_hours),
+            IntakeKind.NONE: (0.0, 0.0),
         }
         self.care_length = CareLength(dom)
         self.preventive_weeks = preventive_hours / self.load

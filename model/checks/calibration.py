@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.records.events import FIRST, FOLLOW_UP, REPEAT, Kind
+from model.records.events import VT_REPORTS, Kind, ReportType
 from model.runs.run import finished_model, replication_seeds
 from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError, load_scenario
@@ -153,7 +153,7 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
     end_of = dict(zip(a["need"][ends].tolist(), t[ends].tolist(), strict=True))
     care_to = np.array([end_of.get(n, np.inf) for n in care_need.tolist()])
     delay = care_from - np.array([need_time[n] for n in care_need.tolist()])
-    report = (kind == Kind.SIGNAL) & np.isin(a["aux"], [FIRST, REPEAT, FOLLOW_UP])
+    report = (kind == Kind.SIGNAL) & np.isin(a["aux"], VT_REPORTS)
     youth_hours = np.isin(kind, [Kind.INTAKE, Kind.ADMIN, Kind.CARE_START, Kind.COORDINATION])
     youth_hours |= kind == Kind.TRAVEL
     youth_hours &= (a["org"] >= 0) & (org_domain[np.maximum(a["org"], 0)] == YOUTH)
@@ -173,8 +173,12 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
         n_rep = int(rep.sum())
         out["vt_reports_per_1000"].append(n_rep / population * 1000)
         aux = a["aux"][rep]
-        out["repeat_report_share"].append(float((aux == REPEAT).mean()) if n_rep else np.nan)
-        out["follow_up_report_share"].append(float((aux == FOLLOW_UP).mean()) if n_rep else np.nan)
+        out["repeat_report_share"].append(
+            float((aux == ReportType.REPEAT).mean()) if n_rep else np.nan
+        )
+        out["follow_up_report_share"].append(
+            float((aux == ReportType.FOLLOW_UP).mean()) if n_rep else np.nan
+        )
         started = (care_from >= y0) & (care_from < y1) & (care_org == YOUTH)
         out["youth_wait_days"].append(float(delay[started].mean()) if started.any() else np.nan)
         clients = int((in_care & (care_org == YOUTH)).sum())

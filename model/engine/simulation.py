@@ -28,13 +28,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.agents.families import (
-    WAITING,
-    Family,
-    FamilyStream,
-    Need,
-    draw_luck,
-)  # fmt: skip
+from model.agents.families import Family, FamilyStream, Need, draw_luck
 from model.agents.organisations import (
     Organisation,
     build_organisations,
@@ -45,11 +39,9 @@ from model.processes.escalation import Escalation
 from model.processes.handover import Handovers
 from model.processes.reorganisation import Reorganiser
 from model.processes.signals import Signals
-from model.records.events import (
-    EventLog,
-)
+from model.records.events import EventLog
 from model.scenario import Scenario
-from model.vocabulary import DOMAINS, SHELTER
+from model.vocabulary import DOMAINS, SHELTER, NeedState
 from model.world.build import build_geography
 from model.world.geography import Geography, nearest_other_region
 from model.world.schemes import catchments
@@ -111,7 +103,7 @@ class SocialDomainModel(mesa.Model):
         self._load_chunk()
 
         self._ids = {"family": 0, "need": 0, "episode": 0, "case": 0}
-        self.need_states = [0, 0, 0]  # waiting, in care, done: checked against the log in tests
+        self.need_states = [0] * len(NeedState)  # by NeedState: checked against the log in tests
         self.events_processed = 0
 
         self.reorganiser = Reorganiser(self) if scenario.reorganisation else None
@@ -294,7 +286,7 @@ class SocialDomainModel(mesa.Model):
         return i
 
     def new_need(self, t: float, fam: Family, domain: int, severity: int, luck) -> Need:
-        self.need_states[WAITING] += 1
+        self.need_states[NeedState.WAITING] += 1
         need = Need(self.new_id("need"), fam, domain, severity, t, -1, luck)
         fam.needs.append(need)
         return need

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from model.records.events import HOURS_KINDS  # noqa: E402
+from model.records.events import HOURS_KINDS, AdminReason, HandoverFlag  # noqa: E402
 from model.records.metrics import MONTH_DAYS  # noqa: E402
 from model.vocabulary import DOMAINS  # noqa: E402
 
@@ -131,7 +131,7 @@ def _case_phases(rec: pd.DataFrame, end: float) -> list[tuple[int, str, float, f
             (r["day"] >= assigned) & r["kind"].isin(("care_start", "closed", "handover_sent"))
         ]
         retyped = r[
-            (r["kind"] == "admin") & (r["detail"] == 1)
+            (r["kind"] == "admin") & (r["detail"] == AdminReason.RETYPING)
         ]  # handover paperwork ends the intake
         ends = [*after.loc[after["kind"] != "handover_sent", "day"], *retyped["day"]]
         intake_end = min(ends) if ends else end
@@ -197,8 +197,12 @@ def journey_timeline(records: pd.DataFrame, scheme: str, label: str, path: Path,
                 continue
             r = received.loc[s["case"]]
             r = r.iloc[0] if isinstance(r, pd.DataFrame) else r
-            flags = int(r["aux"])
-            colour = "#8e44ad" if flags & 4 else ("#c0392b" if flags & 1 else "#333333")
+            flags = HandoverFlag(int(r["aux"]))
+            colour = (
+                "#8e44ad"
+                if HandoverFlag.PLACED_ELSEWHERE in flags
+                else ("#c0392b" if HandoverFlag.REGION_BORDER in flags else "#333333")
+            )
             ax.annotate(
                 "",
                 xy=(max(r["day"], s["day"]), lane[r["organisation"]]),
@@ -207,7 +211,7 @@ def journey_timeline(records: pd.DataFrame, scheme: str, label: str, path: Path,
                     "arrowstyle": "->",
                     "color": colour,
                     "lw": 1.3,
-                    "linestyle": "--" if flags & 2 else "-",
+                    "linestyle": "--" if HandoverFlag.PROVINCE_BORDER in flags else "-",
                 },
             )
         ax.set_yticks(

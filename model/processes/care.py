@@ -19,10 +19,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from model.agents.families import DONE, DROPPED, IN_CARE, RESOLVED, UNRESOLVED, WAITING
-from model.agents.organisations import CARE, CLOSED, INTAKE, QUEUED, WRAPUP
-from model.records.events import BORDER_REGION, REGISTRATION, REPORTING, Kind
-from model.vocabulary import VT, WIJKTEAM
+from model.processes.handover import REGION_BORDER
+from model.records.events import AdminReason, Kind
+from model.vocabulary import VT, WIJKTEAM, CasePhase, IntakeKind, NeedOutcome, NeedState
 
 if TYPE_CHECKING:
     from model.agents.families import Need
@@ -64,9 +63,9 @@ class Care:
     # ------------------------------------------------------------------ the queue
     def admit(self, t: float, case: Case) -> None:
         """A case joins its team's queue, or goes straight to a free professional."""
-        case.phase = QUEUED
+        case.phase = CasePhase.QUEUED
         case.queued_at = t
-        self.log.case_record(t, Kind.QUEUED, case, case.needs[0].id, detail=case.priority)
+        self.log.case_record(t, Kind.QUEUED, case, need=case.needs[0].id, detail=case.priority)
         team = case.team
         p = team.take_free()
         if p is not None:
@@ -79,10 +78,10 @@ class Care:
         m = self.model
         org = case.org
         case.professional = prof
-        case.phase = INTAKE
+        case.phase = CasePhase.INTAKE
         log = self.log
         first = case.needs[0]
-        log.case_record(t, Kind.ASSIGNED, case, first.id, t - case.queued_at)
+        log.case_record(t, Kind.ASSIGNED, case, need=first.id, value=t - case.queued_at)
         if case.sender is not None:
             m.handovers.learn(case, prof)
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
@@ -90,16 +89,18 @@ class Care:
             oldest = min(n.arose for n in case.needs)
             if first.u_dropout < dropout_probability(self.fam_cfg, t - oldest):
                 for n in case.needs:
-                    log.case_record(t, Kind.DROPOUT, case, n.id)
-                    self.close_need(t, n, DROPPED)
+                    log.case_record(t, Kind.DROPOUT, case, need=n.id)
+                    self.close_need(t, n, NeedOutcome.DROPPED)
                 self.on_close(t, case)
                 return
         hours, admin = org.intake_work[case.intake_kind]
         if hours > 0:
-            log.case_record(t, Kind.INTAKE, case, first.id, hours, case.intake_kind == "full",
-                            case.info_lost)  # fmt: skip
+            story_told = case.intake_kind == IntakeKind.FULL
+            log.case_record(t, Kind.INTAKE, case, need=first.id, value=hours, detail=story_told,
+                            aux=case.info_lost)  # fmt: skip
         if admin > 0:
-            log.case_record(t, Kind.ADMIN, case, first.id, admin, REGISTRATION)
+            log.case_record(t, Kind.ADMIN, case, need=first.id, value=admin,
+                            detail=AdminReason.REGISTRATION)  # fmt: skip
         if hours + admin > 0:
             m.schedule(t + (hours + admin) * org.days_per_hour, self.on_intake_done, case)
         else:
@@ -118,7 +119,7 @@ class Care:
         preventive = self.preventive and org.domain == WIJKTEAM
         now: dict[int, tuple[Organisation, list[Need]]] = {}
         for need in case.needs:
-            if need.state != WAITING:
+            if need.state != NeedState.WAITING:
                 continue
             if ho.handled_here(org, need):
                 if preventive and need.severity == 1:
@@ -159,28 +160,31 @@ class Care:
         if others:
             border = m.handovers.border
             orgs = m.orgs
-            crossing = any(border(org, orgs[o]) & BORDER_REGION for o in others)
+            crossing = any(border(org, orgs[o]) & REGION_BORDER for o in others)
             coordination = (self.coordination_per_org_week * len(others) * weeks * m.protocol.coordination_factor
                             * (self.coordination_border if crossing else 1.0))  # fmt: skip
         travel = weeks * self.travel_per_week(case.team, fam.municipality, org.cfg.visits_per_week)
-        case.phase = CARE
+        case.phase = CasePhase.CARE
         log = self.log
         days = int(round(weeks * 7))
         share = (care_hours - reporting) / len(case.own)
         states = m.need_states
         for n in case.own:
-            n.state = IN_CARE
+            n.state = NeedState.IN_CARE
             n.care_start = t
-            states[WAITING] -= 1
-            states[IN_CARE] += 1
-            log.case_record(t, Kind.CARE_START, case, n.id, share, int(n.preventive), days)
+            states[NeedState.WAITING] -= 1
+            states[NeedState.IN_CARE] += 1
+            log.case_record(t, Kind.CARE_START, case, need=n.id, value=share,
+                            detail=int(n.preventive), aux=days)  # fmt: skip
         first = case.own[0].id
         if reporting > 0:
-            log.case_record(t, Kind.ADMIN, case, first, reporting, REPORTING)
+            log.case_record(t, Kind.ADMIN, case, need=first, value=reporting,
+                            detail=AdminReason.REPORTING)  # fmt: skip
         if coordination > 0:
-            log.case_record(t, Kind.COORDINATION, case, first, coordination, len(others))
+            log.case_record(t, Kind.COORDINATION, case, need=first, value=coordination,
+                            detail=len(others))  # fmt: skip
         if travel > 0:
-            log.case_record(t, Kind.TRAVEL, case, first, travel)
+            log.case_record(t, Kind.TRAVEL, case, need=first, value=travel)
         stay_days = weeks * 7.0 + (coordination + travel) * org.days_per_hour
         m.schedule(t + stay_days, self.on_care_end, case)
 
@@ -201,12 +205,12 @@ class Care:
         fam_cfg = self.fam_cfg
         for n in case.own:
             p = success_probability(dom, fam_cfg, n.severity, n.care_start - n.arose)
-            outcome = RESOLVED if n.u_success < p else UNRESOLVED
-            self.log.case_record(t, Kind.CARE_END, case, n.id, 0.0, int(outcome == RESOLVED))
-            self.close_need(t, n, outcome)
+            resolved = n.u_success < p
+            self.log.case_record(t, Kind.CARE_END, case, need=n.id, detail=int(resolved))
+            self.close_need(t, n, NeedOutcome.RESOLVED if resolved else NeedOutcome.UNRESOLVED)
         grouped: dict[int, tuple[Organisation, list[Need]]] = {}
         for need, target in case.later + m.handovers.onward(t, case):
-            if need.state == WAITING:
+            if need.state == NeedState.WAITING:
                 grouped.setdefault(target.oid, (target, []))[1].append(need)
         for target, needs in grouped.values():
             m.handovers.send(t, case, needs, target)
@@ -216,7 +220,7 @@ class Care:
     def finish(self, t: float, case: Case) -> None:
         """The professional still owes the handovers' paperwork, then the case closes."""
         if case.extra_hours > 0:
-            case.phase = WRAPUP
+            case.phase = CasePhase.WRAPUP
             self.model.schedule(t + case.extra_hours * case.org.days_per_hour, self.on_close, case)
         else:
             self.on_close(t, case)
@@ -225,8 +229,8 @@ class Care:
         """The case closes; its professional takes the next case in the team's queue."""
         org = case.org
         prof = case.professional
-        case.phase = CLOSED
-        self.log.case_record(t, Kind.CLOSED, case, case.needs[0].id)
+        case.phase = CasePhase.CLOSED
+        self.log.case_record(t, Kind.CLOSED, case, need=case.needs[0].id)
         open_cases = case.family.open_cases
         cases = open_cases.get(org.oid)
         if cases is not None:
@@ -241,13 +245,13 @@ class Care:
         if not org.active:  # a dissolved organisation finished a case: its successor's slot frees
             self.model.reorganiser.wound_down(t, case)
 
-    def close_need(self, t: float, need: Need, outcome: int) -> None:
+    def close_need(self, t: float, need: Need, outcome: NeedOutcome) -> None:
         """A need leaves the family's open needs, with its outcome; it may come back."""
         m = self.model
         state = need.state
         need.family.needs.remove(need)
-        need.state = DONE
+        need.state = NeedState.DONE
         need.outcome = outcome
         m.need_states[state] -= 1
-        m.need_states[DONE] += 1
+        m.need_states[NeedState.DONE] += 1
         m.escalation.on_need_closed(t, need)

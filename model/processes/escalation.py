@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.agents.families import DROPPED, IN_CARE, RESOLVED, WAITING, Family, Need
-from model.records.events import Kind
-from model.vocabulary import VT
+from model.agents.families import Family, Need
+from model.records.events import EscalationCause, Kind
+from model.vocabulary import VT, NeedOutcome, NeedState
 
 if TYPE_CHECKING:
     from model.processes.interface import Model
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def at_risk(need: Need) -> bool:
     """Incidents happen while a need waits for help, and while Veilig Thuis investigates
     (its investigation is not yet help: a new incident then is a follow-up report)."""
-    return need.state == WAITING or (need.domain == VT and need.state == IN_CARE)
+    return need.state == NeedState.WAITING or (
+        need.domain == VT and need.state == NeedState.IN_CARE
+    )
 
 
 class Escalation:
@@ -81,12 +83,13 @@ class Escalation:
             return  # the clock was restarted since
         if not any(at_risk(n) for n in fam.needs):
             return
-        waiting = [n for n in fam.needs if n.state == WAITING]
+        waiting = [n for n in fam.needs if n.state == NeedState.WAITING]
         m = self.model
         for need in waiting:
             if need.severity < 3:
                 need.severity += 1
-                m.log.need_record(t, Kind.ESCALATION, need, detail=need.severity, aux=1)
+                m.log.need_record(t, Kind.ESCALATION, need, detail=need.severity,
+                                  aux=EscalationCause.WAITING)  # fmt: skip
         if not fam.safety:
             self.watch(t, fam)
             return
@@ -101,9 +104,9 @@ class Escalation:
 
     def on_need_closed(self, t: float, need: Need) -> None:
         cfg = self.cfg
-        if need.outcome == RESOLVED:
+        if need.outcome == NeedOutcome.RESOLVED:
             p = cfg.recurrence_after_success
-        elif need.outcome == DROPPED:
+        elif need.outcome == NeedOutcome.DROPPED:
             p = cfg.recurrence_after_dropout
         else:
             p = cfg.recurrence_after_failure
@@ -117,9 +120,11 @@ class Escalation:
     def on_recurrence(self, t: float, old: Need) -> None:
         m = self.model
         fam = old.family
-        severity = old.severity if old.outcome == RESOLVED else min(3, old.severity + 1)
+        resolved = old.outcome == NeedOutcome.RESOLVED
+        severity = old.severity if resolved else min(3, old.severity + 1)
         need = m.new_need(t, fam, old.domain, severity, m.fresh_luck())
         via_vt = old.domain == VT and m.rng.random() < m.scenario.families.vt_entry_share
         m.signals.signal(t, fam, [need], via_vt=via_vt)
         if severity > old.severity:
-            m.log.need_record(t, Kind.ESCALATION, need, detail=severity, aux=2)
+            m.log.need_record(t, Kind.ESCALATION, need, detail=severity,
+                              aux=EscalationCause.RECURRENCE)  # fmt: skip

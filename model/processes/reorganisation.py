@@ -36,30 +36,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.agents.organisations import (
-    CARE,
-    INTAKE,
-    QUEUED,
-    TRANSIT,
-    WRAPUP,
-    Case,
-    make_organisation,
-)
-from model.records.events import (
-    CASES_TRANSFERRED,
-    GAP,
-    LEARNING,
-    LEAVERS,
-    ORG_CREATED,
-    ORG_DISSOLVED,
-    PROFESSIONALS_MOVED,
-    TRAINING,
-    TRAINING_HOURS,
-    TRANSFER_WORK,
-    VACANCY,
-    Kind,
-)
-from model.vocabulary import DOMAINS, SHELTER
+from model.agents.organisations import Case, make_organisation
+from model.records.events import Kind, LossReason, TransitionItem
+from model.vocabulary import DOMAINS, SHELTER, CasePhase
 from model.world.schemes import catchments
 
 if TYPE_CHECKING:
@@ -132,8 +111,10 @@ class Reorganiser:
                 for team in org.teams:
                     self._learn(t, team, cfg.productivity_loss_new_protocol, cfg.learning_days)
             n = len(org.professionals)
-            self._cost(t, org, TRAINING, n * cfg.cost_eur_per_professional_trained, n)
-            self._hours(t, org, TRAINING_HOURS, n * cfg.training_hours_per_professional, True)
+            eur = n * cfg.cost_eur_per_professional_trained
+            hours = n * cfg.training_hours_per_professional
+            self._cost(t, org, TransitionItem.TRAINING, eur, n)
+            self._hours(t, org, LossReason.TRAINING, hours, True)
 
     def _redraw(self, t: float, cfg: ReorganisationConfig, loss: float) -> list[Organisation]:
         """New catchments: unchanged organisations carry on, the others are replaced."""
@@ -171,11 +152,13 @@ class Reorganiser:
         pools = self._close_new(t, created, cfg)
         self._move_cases(t, dissolved, cfg, pools)
         for org in created:
-            self._cost(t, org, ORG_CREATED, cfg.cost_eur_per_organisation_created, 1)
+            created_eur = cfg.cost_eur_per_organisation_created
+            self._cost(t, org, TransitionItem.ORGANISATION_CREATED, created_eur, 1)
             self.closed_pools[org.oid] = pools[org.oid]
             if cfg.contracting_gap_days > 0:
                 slots = sum(len(e) for e in pools[org.oid].values())
-                self._hours(t, org, GAP, slots * org.load * cfg.contracting_gap_days / 7, True)
+                lost = slots * org.load * cfg.contracting_gap_days / 7
+                self._hours(t, org, LossReason.CONTRACTING_GAP, lost, True)
                 m.schedule(t + cfg.contracting_gap_days, self._open, (org, loss, cfg.learning_days))
             else:
                 self._open(t, (org, loss, cfg.learning_days))
@@ -183,8 +166,10 @@ class Reorganiser:
         for org in dissolved:
             n = len(org.professionals)
             moved.update(p.pid for p in org.professionals)
-            self._cost(t, org, ORG_DISSOLVED, cfg.cost_eur_per_organisation_dissolved, 1)
-            self._cost(t, org, PROFESSIONALS_MOVED, n * cfg.cost_eur_per_professional_moved, n)
+            dissolved_eur = cfg.cost_eur_per_organisation_dissolved
+            self._cost(t, org, TransitionItem.ORGANISATION_DISSOLVED, dissolved_eur, 1)
+            moved_eur = n * cfg.cost_eur_per_professional_moved
+            self._cost(t, org, TransitionItem.PROFESSIONALS_MOVED, moved_eur, n)
         m.handovers.forget(pids=moved, oids={o.oid for o in dissolved})
         return created
 
@@ -213,9 +198,10 @@ class Reorganiser:
                     vacant_slots += len(vacant)
                     m.schedule(vacancy_until, self._refill, (team, vacant))
             if leavers:
-                self._cost(t, org, LEAVERS, leavers * cfg.cost_eur_per_leaver, leavers)
+                eur = leavers * cfg.cost_eur_per_leaver
+                self._cost(t, org, TransitionItem.LEAVERS, eur, leavers)
                 hours = vacant_slots * org.load * (vacancy_until - t) / 7
-                self._hours(t, org, VACANCY, hours, False)
+                self._hours(t, org, LossReason.VACANCY, hours, False)
         return pools
 
     def _move_cases(
@@ -246,27 +232,31 @@ class Reorganiser:
         moved_from: dict[int, int] = {}
         transfer = cfg.cases_in_care == "transfer"
         by_phase = sorted(open_here.values(), key=lambda c: c.id)
-        to_reopen = [c for c in by_phase if transfer and c.phase in (INTAKE, CARE)]
+        in_hand = (CasePhase.INTAKE, CasePhase.CARE)
+        to_reopen = [c for c in by_phase if transfer and c.phase in in_hand]
         care_end = {id(obj): when for when, _, obj in m.take_pending({id(c) for c in to_reopen})}
-        for case in queued + [c for c in by_phase if c.phase == TRANSIT]:
+        for case in queued + [c for c in by_phase if c.phase == CasePhase.TRANSIT]:
             phase = case.phase
             old = case.org
             self._move(case, self._successor(old, case.family))
-            if phase == QUEUED:
+            if phase == CasePhase.QUEUED:
                 case.team.enqueue(case)
             for n in case.needs:
-                m.log.case_record(t, Kind.TRANSFER, case, n.id, float(case.id), old.oid, phase)
+                m.log.case_record(t, Kind.TRANSFER, case, need=n.id, value=float(case.id),
+                                  detail=old.oid, aux=phase)  # fmt: skip
             moved_from[old.oid] = moved_from.get(old.oid, 0) + 1
         for case in to_reopen:
             self._reopen(t, case, care_end.get(id(case)))
             moved_from[case.org.oid] = moved_from.get(case.org.oid, 0) + 1
+        finishing = (CasePhase.INTAKE, CasePhase.CARE, CasePhase.WRAPUP)
         for case in by_phase:
-            if case.phase in (INTAKE, CARE, WRAPUP):  # finishing where it is
+            if case.phase in finishing:  # finishing where it is
                 self._hold(case, pools)
         for org in dissolved:
             n = moved_from.get(org.oid, 0)
-            self._cost(t, org, CASES_TRANSFERRED, n * cfg.cost_eur_per_case_transferred, n)
-            self._hours(t, org, TRANSFER_WORK, n * cfg.transfer_hours_per_case, True)
+            eur = n * cfg.cost_eur_per_case_transferred
+            self._cost(t, org, TransitionItem.CASES_TRANSFERRED, eur, n)
+            self._hours(t, org, LossReason.TRANSFER, n * cfg.transfer_hours_per_case, True)
 
     def _reopen(self, t: float, case: Case, care_ends: float | None) -> None:
         """A case in intake or care moves: closed here, a new case there, a new intake as the
@@ -275,7 +265,7 @@ class Reorganiser:
         fam = case.family
         old = case.org
         to = self._successor(old, fam)
-        in_care = case.phase == CARE
+        in_care = case.phase == CasePhase.CARE
         if in_care:
             needs = list(case.own) + [n for n, _ in case.later]
         else:
@@ -289,18 +279,19 @@ class Reorganiser:
         case.later = []
         m.care.on_close(t, case)
         fam.open_cases.setdefault(to.oid, []).append(new)
+        phase = CasePhase.CARE if in_care else CasePhase.INTAKE
         for n in new.own if in_care else needs:
-            m.log.case_record(t, Kind.TRANSFER, new, n.id, float(case.id), old.oid,
-                              CARE if in_care else INTAKE)  # fmt: skip
+            m.log.case_record(t, Kind.TRANSFER, new, need=n.id, value=float(case.id),
+                              detail=old.oid, aux=phase)  # fmt: skip
         m.care.admit(t, new)
 
     def resume_care(self, t: float, case: Case) -> None:
         """The re-intake at the new organisation is done: the interrupted care goes on."""
         m = self.model
-        case.phase = CARE
+        case.phase = CasePhase.CARE
         since = self.interrupted.pop(case.id)
         for n in case.own:
-            m.log.case_record(t, Kind.CARE_RESUMED, case, n.id, t - since)
+            m.log.case_record(t, Kind.CARE_RESUMED, case, need=n.id, value=t - since)
         m.schedule(t + case.resume_days, m.care.on_care_end, case)
 
     def _successor(self, org: Organisation, family) -> Organisation:
@@ -410,7 +401,7 @@ class Reorganiser:
             curve.since = t
             per_org[team.org] = per_org.get(team.org, 0.0) + hours
         for org, hours in per_org.items():
-            self._hours(t, org, LEARNING, hours, True)
+            self._hours(t, org, LossReason.LEARNING, hours, True)
 
     def _redraw_spanners(self, org: Organisation, old: float, new: float) -> None:
         """Boundary spanners become as common as the new protocol says."""
@@ -423,12 +414,16 @@ class Reorganiser:
                 p.boundary_spanner = bool(x >= (old - new) / old)
 
     # ------------------------------------------------------------------ the log
-    def _cost(self, t: float, org: Organisation, item: int, eur: float, count: int) -> None:
+    def _cost(
+        self, t: float, org: Organisation, item: TransitionItem, eur: float, count: int
+    ) -> None:
         if count:
-            self.model.log.record(t, Kind.TRANSITION_COST, -1, org=org.oid, domain=org.domain,
+            self.model.log.record(t, Kind.TRANSITION_COST, org=org.oid, domain=org.domain,
                                   value=eur, detail=item, aux=count)  # fmt: skip
 
-    def _hours(self, t: float, org: Organisation, reason: int, hours: float, paid: bool) -> None:
+    def _hours(
+        self, t: float, org: Organisation, reason: LossReason, hours: float, paid: bool
+    ) -> None:
         if hours > 0:
-            self.model.log.record(t, Kind.TRANSITION_HOURS, -1, org=org.oid, domain=org.domain,
+            self.model.log.record(t, Kind.TRANSITION_HOURS, org=org.oid, domain=org.domain,
                                   value=hours, detail=reason, aux=int(paid))  # fmt: skip

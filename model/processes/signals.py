@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.agents.organisations import INTAKE, Case
-from model.records.events import FIRST, FOLLOW_UP, NOT_VT, REPEAT, Kind
-from model.vocabulary import VT, WIJKTEAM
+from model.agents.organisations import Case
+from model.records.events import Kind, ReportType
+from model.vocabulary import VT, WIJKTEAM, CasePhase, IntakeKind
 
 if TYPE_CHECKING:
     from model.agents.families import Family, Need
@@ -40,19 +40,24 @@ class Signals:
         m.escalation.watch(t, fam, needs[0].e_incident)
         org = m.serving(VT if via_vt else WIJKTEAM, fam.municipality)
         open_here = fam.open_cases.get(org.oid)
-        report = NOT_VT
+        report = ReportType.NOT_VT
         if via_vt:
-            report = FOLLOW_UP if open_here else (REPEAT if fam.known_to_vt else FIRST)
+            if open_here:
+                report = ReportType.FOLLOW_UP
+            else:
+                report = ReportType.REPEAT if fam.known_to_vt else ReportType.FIRST
             fam.known_to_vt = True
         if source is None:
             source = m.stream.source_of(float(m.rng.random()), via_vt)
-        log.record(t, Kind.SIGNAL, fam.id, needs[0].id, episode, -1, org.oid, -1, fam.municipality,
-                   org.domain, 0.0, source, report)  # fmt: skip
+        log.record(t, Kind.SIGNAL, family=fam.id, need=needs[0].id, episode=episode, org=org.oid,
+                   municipality=fam.municipality, domain=org.domain, detail=source,
+                   aux=report)  # fmt: skip
         for existing in open_here or ():
-            if existing.phase <= INTAKE:  # not triaged yet: the new needs join it
+            if existing.phase <= CasePhase.INTAKE:  # not triaged yet: the new needs join it
                 existing.needs.extend(needs)
                 return
-        case = Case(m.new_id("case"), fam, org, needs, episode, "short" if open_here else "full")
+        intake = IntakeKind.SHORT if open_here else IntakeKind.FULL
+        case = Case(m.new_id("case"), fam, org, needs, episode, intake)
         fam.open_cases.setdefault(org.oid, []).append(case)
         m.care.admit(t, case)
 
@@ -60,5 +65,6 @@ class Signals:
         """A new report about a family whose Veilig Thuis case is open: it adds to that case."""
         m = self.model
         source = m.stream.source_of(float(m.rng.random()), True)
-        self.log.record(t, Kind.SIGNAL, fam.id, -1, m.new_id("episode"), -1, vt.oid, -1,
-                        fam.municipality, vt.domain, 0.0, source, FOLLOW_UP)  # fmt: skip
+        self.log.record(t, Kind.SIGNAL, family=fam.id, episode=m.new_id("episode"), org=vt.oid,
+                        municipality=fam.municipality, domain=vt.domain, detail=source,
+                        aux=ReportType.FOLLOW_UP)  # fmt: skip

@@ -7,21 +7,37 @@ memory; `to_frame()` turns them into a pandas DataFrame with readable labels.
 
 Columns: time (days since the start, warm-up included), kind, family, need, episode (the
 signal a need or case stems from), case (one family's stay at one organisation), org,
-professional, municipality (the family's), domain, value, detail, aux. What `value`,
-`detail` and `aux` mean depends on the kind; `KIND_DOC` says it for each.
+professional, municipality (the family's), domain, value, detail, aux.
+
+`value` (a float), `detail` and `aux` (integers) are generic: what they hold depends on
+the kind, and `KINDS` declares it for each (a name, a unit, the codes it uses), for the
+docs and for an exporter that wants a column per meaning. The log itself keeps the three
+generic columns, and events.parquet keeps its schema, because
+- every record then has the same fixed size: a column per meaning would be some twenty
+  more columns, nearly all empty in any one record, and a national run holds ~80 million
+  records (docs/performance.md);
+- events.parquet is what notebooks, sweeps' stored logs and the checks in metrics.py read
+  by column name; renaming its columns would break every log already written.
+
+The integer codes are enums (IntEnum, IntFlag), so code says `ReportType.REPEAT` where
+the log stores 2; their values are the codes, and must never change. Codes that several
+layers use (need states, case phases) are in `model.vocabulary`.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import Enum, IntEnum, IntFlag
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from model.vocabulary import DOMAINS, SEVERITIES
+from model.vocabulary import DOMAINS, SEVERITIES, SOURCES, CasePhase, labels
 
 
 class Kind(IntEnum):
+    """What a record is about; `KINDS` says what its value, detail and aux hold."""
+
     SIGNAL = 0
     NEED = 1
     QUEUED = 2
@@ -43,45 +59,183 @@ class Kind(IntEnum):
     TRANSITION_HOURS = 18
 
 
-KIND_DOC: dict[Kind, str] = {
-    Kind.SIGNAL: "a signal reaches an organisation; detail = source (SOURCES), aux = report type (REPORT_TYPES)",
-    Kind.NEED: "a need arises; domain = the need's domain, detail = severity (1-3); case and org = where it was found, for an onward referral",
-    Kind.QUEUED: "a case joins an organisation's queue; detail = priority (severity)",
-    Kind.ASSIGNED: "first contact: a professional takes the case; value = days waited in the queue",
-    Kind.INTAKE: "an intake; value = hours, detail = 1 when the family told its story (full intake), aux = 1 when information was lost on the way",
-    Kind.ADMIN: "administration; value = hours, detail = reason (ADMIN_REASONS)",
-    Kind.HANDOVER_SENT: "a case leaves for another organisation; case = the receiving case, detail = receiving org, value = latency in days",
-    Kind.HANDOVER_RECEIVED: "the handover arrives; detail = sending org, aux = flags (1 region border, 2 province border, 4 placed outside the home region for safety)",
-    Kind.CARE_START: "care starts for a need; value = direct care hours planned, aux = care days planned",
-    Kind.CARE_END: "care ends for a need; detail = 1 when the need is resolved",
-    Kind.COORDINATION: "coordination with the family's other organisations; value = hours, detail = other organisations",
-    Kind.TRAVEL: "travel for home visits; value = hours",
-    Kind.ESCALATION: "a need becomes more severe; detail = new severity, aux = 1 while waiting, 2 on recurrence",
-    Kind.DROPOUT: "the family no longer shows up; the need is left without care",
-    Kind.CLOSED: "a case closes and its professional is free again",
-    Kind.TRANSFER: "a reorganisation moves a need's open case to the newly responsible organisation; case = its case there (the same id when it moved before intake, a new one otherwise), value = its case id before, detail = the dissolved org, aux = phase then (CASE_PHASES)",
-    Kind.CARE_RESUMED: "care interrupted by a transfer resumes at the new organisation; value = days interrupted",
-    Kind.TRANSITION_COST: "a one-off cost of a reorganisation; value = EUR, detail = item (TRANSITION_ITEMS), aux = how many (organisations, professionals, cases)",
-    Kind.TRANSITION_HOURS: "professional hours a reorganisation takes from families; value = hours, detail = reason (LOSS_REASONS), aux = 1 when they are paid (counted in reorganisation_cost_eur)",
-}
+class ReportType(IntEnum):
+    """A signal's `aux`: whether it is a report to Veilig Thuis (melding), and which."""
 
-REPORT_TYPES: tuple[str, ...] = ("not_vt", "first", "repeat", "follow_up")
-NOT_VT, FIRST, REPEAT, FOLLOW_UP = range(4)
-ADMIN_REASONS: tuple[str, ...] = ("registration", "retyping", "reporting")
-REGISTRATION, RETYPING, REPORTING = range(3)
-BORDER_REGION, BORDER_PROVINCE, PLACED_ELSEWHERE = 1, 2, 4
-CASE_PHASES: tuple[str, ...] = ("transit", "queued", "intake", "care", "wrapup", "closed")
-TRANSITION_ITEMS: tuple[str, ...] = (
-    "organisation_created",
-    "organisation_dissolved",
-    "professionals_moved",
-    "cases_transferred",
-    "leavers",
-    "training",
-)
-ORG_CREATED, ORG_DISSOLVED, PROFESSIONALS_MOVED, CASES_TRANSFERRED, LEAVERS, TRAINING = range(6)
-LOSS_REASONS: tuple[str, ...] = ("contracting_gap", "vacancy", "learning", "training", "transfer")
-GAP, VACANCY, LEARNING, TRAINING_HOURS, TRANSFER_WORK = range(5)
+    NOT_VT = 0  # a signal at the wijkteam
+    FIRST = 1
+    REPEAT = 2  # hermelding: Veilig Thuis knew the family before
+    FOLLOW_UP = 3  # the family's case at Veilig Thuis is still open
+
+
+class AdminReason(IntEnum):
+    """An `admin` record's `detail`: what the administration was for."""
+
+    REGISTRATION = 0  # registering a case at intake
+    RETYPING = 1  # re-typing a case into the receiver's form at a handover
+    REPORTING = 2  # reporting on care
+
+
+class HandoverFlag(IntFlag):
+    """A `handover_received` record's `aux` (and `Case.border`): what the handover crossed.
+
+    Code that tests these per event does so on int copies (processes/handover.py): an
+    operation on an IntFlag member runs Python code (~3 us, against ~0.06 us on ints)."""
+
+    REGION_BORDER = 1  # the catchments do not nest
+    PROVINCE_BORDER = 2
+    PLACED_ELSEWHERE = 4  # deliberately outside the home region (a shelter, for safety)
+
+
+class EscalationCause(IntEnum):
+    """An `escalation` record's `aux`: why the need became more severe."""
+
+    WAITING = 1  # an incident while it waited for care
+    RECURRENCE = 2  # it came back after care that did not resolve it
+
+
+class TransitionItem(IntEnum):
+    """A `transition_cost` record's `detail`: what a reorganisation paid for."""
+
+    ORGANISATION_CREATED = 0
+    ORGANISATION_DISSOLVED = 1
+    PROFESSIONALS_MOVED = 2
+    CASES_TRANSFERRED = 3
+    LEAVERS = 4
+    TRAINING = 5
+
+
+class LossReason(IntEnum):
+    """A `transition_hours` record's `detail`: why professional hours went to the change."""
+
+    CONTRACTING_GAP = 0
+    VACANCY = 1
+    LEARNING = 2
+    TRAINING = 3
+    TRANSFER = 4
+
+
+# The report types that are reports to Veilig Thuis (meldingen).
+VT_REPORTS: tuple[ReportType, ...] = (ReportType.FIRST, ReportType.REPEAT, ReportType.FOLLOW_UP)
+
+# Labels, in code order, as outputs show them.
+REPORT_TYPES: tuple[str, ...] = labels(ReportType)
+ADMIN_REASONS: tuple[str, ...] = labels(AdminReason)
+TRANSITION_ITEMS: tuple[str, ...] = labels(TransitionItem)
+LOSS_REASONS: tuple[str, ...] = labels(LossReason)
+
+
+class Field(NamedTuple):
+    """What one generic column (value, detail or aux) holds in records of one kind."""
+
+    name: str  # a name an exporter may give the column for this kind
+    unit: str = ""  # a quantity's unit ("hours", "days", "EUR"); "" for a code, flag or count
+    codes: type[Enum] | tuple[str, ...] | None = None  # what the codes mean
+    note: str = ""
+
+
+class KindSpec(NamedTuple):
+    """A kind of record: what happened, and what value, detail and aux hold (None: unused,
+    left at 0). `about` also says where a fixed column means something particular."""
+
+    about: str
+    value: Field | None = None
+    detail: Field | None = None
+    aux: Field | None = None
+
+
+HOURS = "hours"
+_FLAG = "1 when {}, else 0"
+_SEVERITY = "1 mild, 2 moderate, 3 severe (SEVERITIES[code - 1])"
+
+KINDS: dict[Kind, KindSpec] = {
+    Kind.SIGNAL: KindSpec(
+        "a signal reaches an organisation",
+        detail=Field("source", codes=SOURCES),
+        aux=Field("report_type", codes=ReportType),
+    ),
+    Kind.NEED: KindSpec(
+        "a need arises; domain = the need's domain; case and org = where it was found, for "
+        "an onward referral",
+        detail=Field("severity", note=_SEVERITY),
+    ),
+    Kind.QUEUED: KindSpec(
+        "a case joins an organisation's queue",
+        detail=Field("priority", note="the severity of its most severe need: " + _SEVERITY),
+    ),
+    Kind.ASSIGNED: KindSpec(
+        "first contact: a professional takes the case",
+        value=Field("days_waited", "days", note="in the queue"),
+    ),
+    Kind.INTAKE: KindSpec(
+        "an intake",
+        value=Field("hours", HOURS),
+        detail=Field("story_told", note=_FLAG.format("the family told its story (full intake)")),
+        aux=Field("information_lost", note=_FLAG.format("information was lost on the way")),
+    ),
+    Kind.ADMIN: KindSpec(
+        "administration",
+        value=Field("hours", HOURS),
+        detail=Field("reason", codes=AdminReason),
+    ),
+    Kind.HANDOVER_SENT: KindSpec(
+        "a case leaves for another organisation; org and professional = the sender's, "
+        "case = the receiving case",
+        value=Field("latency", "days"),
+        detail=Field("receiving_org", note="an org id"),
+    ),
+    Kind.HANDOVER_RECEIVED: KindSpec(
+        "the handover arrives",
+        detail=Field("sending_org", note="an org id"),
+        aux=Field("flags", codes=HandoverFlag),
+    ),
+    Kind.CARE_START: KindSpec(
+        "care starts for a need",
+        value=Field("care_hours", HOURS, note="direct care hours planned for the need"),
+        detail=Field("preventive", note=_FLAG.format("it is preventive support")),
+        aux=Field("care_days", "days", note="care days planned"),
+    ),
+    Kind.CARE_END: KindSpec(
+        "care ends for a need",
+        detail=Field("resolved", note=_FLAG.format("the need is resolved")),
+    ),
+    Kind.COORDINATION: KindSpec(
+        "coordination with the family's other organisations",
+        value=Field("hours", HOURS),
+        detail=Field("other_organisations", note="how many"),
+    ),
+    Kind.TRAVEL: KindSpec("travel for home visits", value=Field("hours", HOURS)),
+    Kind.ESCALATION: KindSpec(
+        "a need becomes more severe",
+        detail=Field("severity", note="the new severity: " + _SEVERITY),
+        aux=Field("cause", codes=EscalationCause),
+    ),
+    Kind.DROPOUT: KindSpec("the family no longer shows up; the need is left without care"),
+    Kind.CLOSED: KindSpec("a case closes and its professional is free again"),
+    Kind.TRANSFER: KindSpec(
+        "a reorganisation moves a need's open case to the newly responsible organisation; "
+        "case = its case there (the same id when it moved before intake, a new one otherwise)",
+        value=Field("case_before", note="its case id before"),
+        detail=Field("dissolved_org", note="an org id"),
+        aux=Field("phase", codes=CasePhase, note="the case's phase when it moved"),
+    ),
+    Kind.CARE_RESUMED: KindSpec(
+        "care interrupted by a transfer resumes at the new organisation",
+        value=Field("days_interrupted", "days"),
+    ),
+    Kind.TRANSITION_COST: KindSpec(
+        "a one-off cost of a reorganisation",
+        value=Field("cost", "EUR"),
+        detail=Field("item", codes=TransitionItem),
+        aux=Field("count", note="how many organisations, professionals or cases"),
+    ),
+    Kind.TRANSITION_HOURS: KindSpec(
+        "professional hours a reorganisation takes from families",
+        value=Field("hours", HOURS),
+        detail=Field("reason", codes=LossReason),
+        aux=Field("paid", note=_FLAG.format("they are paid (in reorganisation_cost_eur)")),
+    ),
+}
 
 # Kinds whose value is professional hours, and the activity they count as.
 HOURS_KINDS: dict[Kind, str] = {
@@ -115,7 +269,10 @@ class EventLog:
     """Append-only records: tuples in a short buffer, packed into numpy chunks of 54 bytes a
     record. Recording is the engine's hot path (~0.4 us a record): `case_record` and
     `need_record` fill the columns from a case or a need, and the buffer is packed by
-    `maybe_flush`, which the engine calls every few thousand events."""
+    `maybe_flush`, which the engine calls every few thousand events.
+
+    Every column after (time, kind[, case or need]) is keyword-only, so that a call says
+    which generic column it fills (`value=hours`); `KINDS` says what each holds."""
 
     def __init__(self) -> None:
         self._buf: list[tuple] = []
@@ -126,8 +283,9 @@ class EventLog:
     def record(
         self,
         time: float,
-        kind: int,
-        family: int,
+        kind: Kind,
+        *,
+        family: int = -1,
         need: int = -1,
         episode: int = -1,
         case: int = -1,
@@ -139,14 +297,26 @@ class EventLog:
         detail: int = 0,
         aux: int = 0,
     ) -> None:
+        """A record with every column given (-1: none); for records about neither one case
+        nor one need, or that name another case than the organisation's own."""
         self._append(
             (time, kind, family, need, episode, case, org, professional, municipality, domain,
              value, detail, aux)
         )  # fmt: skip
 
-    def case_record(self, time: float, kind: int, case, need: int = -1, value: float = 0.0,
-                    detail: int = 0, aux: int = 0) -> None:  # fmt: skip
-        """A record about a family's case at an organisation."""
+    def case_record(
+        self,
+        time: float,
+        kind: Kind,
+        case,  # a Case (model.agents is a layer above: not imported)
+        *,
+        need: int = -1,
+        value: float = 0.0,
+        detail: int = 0,
+        aux: int = 0,
+    ) -> None:
+        """A record about a family's case at an organisation: family, episode, case, org,
+        professional, municipality and domain are the case's."""
         fam = case.family
         org = case.org
         p = case.professional
@@ -155,13 +325,25 @@ class EventLog:
              fam.municipality, org.domain, value, detail, aux)
         )  # fmt: skip
 
-    def need_record(self, time: float, kind: int, need, value: float = 0.0, detail: int = 0,
-                    aux: int = 0, org: int = -1) -> None:  # fmt: skip
-        """A record about a need, outside any case (it arose, it escalated)."""
+    def need_record(
+        self,
+        time: float,
+        kind: Kind,
+        need,  # a Need
+        *,
+        value: float = 0.0,
+        detail: int = 0,
+        aux: int = 0,
+        case: int = -1,
+        org: int = -1,
+    ) -> None:
+        """A record about a need outside its own case (it arose, it escalated): family, need,
+        episode, municipality and domain are the need's; case and org say where it was found
+        when it was found during another case's care."""
         fam = need.family
         self._append(
-            (time, kind, fam.id, need.id, need.episode, -1, org, -1, fam.municipality, need.domain,
-             value, detail, aux)
+            (time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
+             need.domain, value, detail, aux)
         )  # fmt: skip
 
     def maybe_flush(self) -> None:
@@ -199,7 +381,7 @@ class EventLog:
         organisation's name and region and the family's municipality code."""
         a = self.arrays()
         df = pd.DataFrame({k: v.copy() for k, v in a.items()})
-        df["kind"] = pd.Categorical.from_codes(df["kind"], [k.name.lower() for k in Kind])
+        df["kind"] = pd.Categorical.from_codes(df["kind"], labels(Kind))
         df["domain"] = _labels(df["domain"], DOMAINS)
         if org_table is not None:
             df["organisation"] = _labels(df["org"], tuple(org_table["name"]))
@@ -209,11 +391,11 @@ class EventLog:
         return df
 
 
-def _labels(codes: pd.Series, labels: tuple[str, ...]) -> pd.Categorical:
+def _labels(codes: pd.Series, names: tuple[str, ...]) -> pd.Categorical:
     """Categorical labels for integer codes, where -1 means 'none' and labels may repeat."""
-    categories = list(dict.fromkeys(labels))
-    position = {label: i for i, label in enumerate(categories)}
-    lookup = np.array([position[label] for label in labels] + [-1], dtype=np.int64)
+    categories = list(dict.fromkeys(names))
+    position = {name: i for i, name in enumerate(categories)}
+    lookup = np.array([position[name] for name in names] + [-1], dtype=np.int64)
     return pd.Categorical.from_codes(lookup[np.asarray(codes, dtype=np.int64)], categories)
 
 

@@ -41,14 +41,11 @@ import numpy as np
 import pandas as pd
 
 from model.records.events import (
-    BORDER_PROVINCE,
-    BORDER_REGION,
-    FIRST,
-    FOLLOW_UP,
     HOURS_KINDS,
-    PLACED_ELSEWHERE,
-    REPEAT,
+    VT_REPORTS,
+    HandoverFlag,
     Kind,
+    ReportType,
 )
 from model.records.outcomes import AREA_MEANS
 from model.vocabulary import DOMAINS
@@ -219,11 +216,11 @@ def summarise(
     region_pairs = len(np.unique(met_family * n_orgs + region_code[met_org]))
 
     flags = aux[win & (kind == Kind.HANDOVER_RECEIVED)]
-    placed = (flags & PLACED_ELSEWHERE) > 0  # deliberate (safety), counted apart from misalignment
+    placed = (flags & HandoverFlag.PLACED_ELSEWHERE) > 0  # deliberate (safety), not misalignment
     hours = {name: float(value[win & (kind == k)].sum()) for k, name in HOURS_KINDS.items()}
     total_hours = sum(hours.values())
 
-    vt = win & (kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP])
+    vt = win & (kind == Kind.SIGNAL) & np.isin(aux, VT_REPORTS)
     n_vt = int(vt.sum())
 
     cost = float(row_cost_eur(c, info)[win].sum())
@@ -249,8 +246,8 @@ def summarise(
         "redundant_intakes_per_family_mean": redundant / n_fam if n_fam else nan,
         "organisations_per_family_mean": org_pairs / n_fam if n_fam else nan,
         "regions_per_family_mean": region_pairs / n_fam if n_fam else nan,
-        "border_crossings": int((((flags & BORDER_REGION) > 0) & ~placed).sum()),
-        "province_crossings": int((((flags & BORDER_PROVINCE) > 0) & ~placed).sum()),
+        "border_crossings": int((((flags & HandoverFlag.REGION_BORDER) > 0) & ~placed).sum()),
+        "province_crossings": int((((flags & HandoverFlag.PROVINCE_BORDER) > 0) & ~placed).sum()),
         "placements_elsewhere": int(placed.sum()),
         "information_lost": int(((kind == Kind.INTAKE) & win & (aux == 1)).sum()),
         "coordination_hours": hours["coordination"],
@@ -259,8 +256,12 @@ def summarise(
         **{f"hours_{name}": v for name, v in hours.items()},
         "escalations": int((win & (kind == Kind.ESCALATION)).sum()),
         "vt_reports": n_vt,
-        "repeat_report_share": float((vt & (aux == REPEAT)).sum() / n_vt) if n_vt else nan,
-        "follow_up_report_share": float((vt & (aux == FOLLOW_UP)).sum() / n_vt) if n_vt else nan,
+        "repeat_report_share": float((vt & (aux == ReportType.REPEAT)).sum() / n_vt)
+        if n_vt
+        else nan,
+        "follow_up_report_share": float((vt & (aux == ReportType.FOLLOW_UP)).sum() / n_vt)
+        if n_vt
+        else nan,
         "dropouts": int(sc["dropped"].sum()),
         "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs) if n_needs else nan,
         "care_success_share": float(detail[ends].mean()) if ends.any() else nan,
@@ -317,8 +318,8 @@ def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.
     out["handovers"] = count(kind == Kind.HANDOVER_SENT)
     out["care_starts"] = count(kind == Kind.CARE_START)
     out["escalations"] = count(kind == Kind.ESCALATION)
-    out["vt_reports"] = count((kind == Kind.SIGNAL) & np.isin(aux, [FIRST, REPEAT, FOLLOW_UP]))
-    out["repeat_reports"] = count((kind == Kind.SIGNAL) & (aux == REPEAT))
+    out["vt_reports"] = count((kind == Kind.SIGNAL) & np.isin(aux, VT_REPORTS))
+    out["repeat_reports"] = count((kind == Kind.SIGNAL) & (aux == ReportType.REPEAT))
 
     # Signal-to-care delay of the care that started each month (each need's first start).
     is_need = kind == Kind.NEED
@@ -390,7 +391,7 @@ def by_municipality(
     sc_mun = mun[is_need][home][np.searchsorted(needs, sc["need"].to_numpy())].astype(np.int64)
     cared = sc["care_start"].notna().to_numpy()
     received = win & (kind == Kind.HANDOVER_RECEIVED)
-    placed = (aux & PLACED_ELSEWHERE) > 0
+    placed = (aux & HandoverFlag.PLACED_ELSEWHERE) > 0
     out = pd.DataFrame(
         {
             "families": np.bincount(home_of_measured, minlength=n)[:n],
@@ -400,8 +401,12 @@ def by_municipality(
                 sc_mun[cared], weights=sc["delay"].to_numpy()[cared], minlength=n
             )[:n],
             "stories_told": count(of_measured & (kind == Kind.INTAKE) & (c["detail"] == 1)),
-            "border_crossings": count(received & ((aux & BORDER_REGION) > 0) & ~placed),
-            "province_crossings": count(received & ((aux & BORDER_PROVINCE) > 0) & ~placed),
+            "border_crossings": count(
+                received & ((aux & HandoverFlag.REGION_BORDER) > 0) & ~placed
+            ),
+            "province_crossings": count(
+                received & ((aux & HandoverFlag.PROVINCE_BORDER) > 0) & ~placed
+            ),
             "placements_elsewhere": count(received & placed),
         }
     )

@@ -46,20 +46,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.agents.organisations import CARE
 from model.engine.simulation import SocialDomainModel
-from model.records.events import (
-    LEAVERS,
-    LOSS_REASONS,
-    ORG_CREATED,
-    ORG_DISSOLVED,
-    PROFESSIONALS_MOVED,
-    TRANSITION_ITEMS,
-    Kind,
-)
+from model.records.events import LOSS_REASONS, TRANSITION_ITEMS, Kind, TransitionItem
 from model.records.metrics import MONTH_DAYS, RunInfo, columns, earliest, lookup
 from model.records.outcomes import REORGANISATION
 from model.scenario import RecoveryConfig, Scenario
+from model.vocabulary import CasePhase
 
 # The figures this module adds to a summary, in order (declared in records/outcomes.py).
 FIGURES: tuple[str, ...] = REORGANISATION
@@ -121,7 +113,7 @@ def profile(a: Mapping[str, np.ndarray], info: RunInfo) -> Profile:
     out = np.isin(kind, [Kind.CARE_START, Kind.DROPOUT])
     left = lookup(*earliest(c["need"][out], t[out]), needs)
     key = c["case"].astype(np.int64) * 2**31 + c["need"]
-    moved = (kind == Kind.TRANSFER) & (c["aux"] == CARE)
+    moved = (kind == Kind.TRANSFER) & (c["aux"] == CasePhase.CARE)
     resumed = kind == Kind.CARE_RESUMED
     back = lookup(*earliest(key[resumed], t[resumed]), key[moved])
     begin = np.concatenate([arose, t[moved]])
@@ -173,11 +165,11 @@ def own_figures(a: Mapping[str, np.ndarray], info: RunInfo, scenario: Scenario) 
         "reorganisation_cases_transferred": len(np.unique(value[moved])),
         "reorganisation": {
             "days": [r.day() for r in scenario.reorganisation],
-            "organisations_created": int(count[ORG_CREATED]),
-            "organisations_dissolved": int(count[ORG_DISSOLVED]),
-            "professionals_moved": int(count[PROFESSIONALS_MOVED]),
-            "leavers": int(count[LEAVERS]),
-            "cases_transferred_in_care": len(np.unique(value[moved & (aux == CARE)])),
+            "organisations_created": int(count[TransitionItem.ORGANISATION_CREATED]),
+            "organisations_dissolved": int(count[TransitionItem.ORGANISATION_DISSOLVED]),
+            "professionals_moved": int(count[TransitionItem.PROFESSIONALS_MOVED]),
+            "leavers": int(count[TransitionItem.LEAVERS]),
+            "cases_transferred_in_care": len(np.unique(value[moved & (aux == CasePhase.CARE)])),
             "cost_eur_by_item": {item: float(eur[i]) for i, item in enumerate(TRANSITION_ITEMS)},
             "hours_lost_by_reason": {r: float(lost[i]) for i, r in enumerate(LOSS_REASONS)},
         },

@@ -69,3 +69,28 @@ def test_the_country_is_a_setting_not_noise(tiny):
     assert np.array_equal(a.patchwork["youth"].member, b.patchwork["youth"].member)
     c = SocialDomainModel(tiny.replace(**{"synthetic.seed": 5})).geography
     assert not np.array_equal(a.population, c.population)
+
+
+def test_a_need_unpacks_its_luck_in_the_order_of_luck():
+    """`draw_luck`'s columns, `Luck`'s fields and the Need's attributes agree: a mix-up would
+    give one draw another's job without failing any run."""
+    from scipy.special import erfinv
+
+    from model.agents.families import Luck, Need, draw_luck
+
+    luck = Luck(*(0.1 * (i + 1) for i in range(len(Luck._fields))))
+    need = Need(0, None, 0, 1, 0.0, -1, tuple(luck))
+    assert {f: getattr(need, f) for f in Luck._fields} == luck._asdict()
+
+    drawn = draw_luck(np.random.default_rng(3), 2)
+    u = np.random.default_rng(3).random((2, 6))[1]  # six uniforms a need, in one call
+    by_hand = Luck(
+        care_length_quantile=u[0],
+        care_length_normal_score=np.sqrt(2) * erfinv(2 * u[0] - 1),
+        success_uniform=u[1],
+        dropout_uniform=u[2],
+        incident_unit_exponential=-np.log(1 - u[3]),
+        recurrence_uniform=u[4],
+        recurrence_unit_exponential=-np.log(1 - u[5]),
+    )
+    assert np.allclose(drawn[1], by_hand, rtol=1e-12, atol=0)

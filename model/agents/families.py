@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -42,13 +43,14 @@ class Need:
         "episode",
         "state",
         "outcome",
-        "u_care",
-        "z_care",
-        "u_success",
-        "u_dropout",
-        "e_incident",
-        "u_recur",
-        "e_recur",
+        # its luck (see Luck)
+        "care_length_quantile",
+        "care_length_normal_score",
+        "success_uniform",
+        "dropout_uniform",
+        "incident_unit_exponential",
+        "recurrence_uniform",
+        "recurrence_unit_exponential",
         "care_start",
         "preventive",
     )
@@ -71,8 +73,9 @@ class Need:
         self.episode = episode
         self.state = NeedState.WAITING
         self.outcome = NeedOutcome.OPEN
-        (self.u_care, self.z_care, self.u_success, self.u_dropout, self.e_incident, self.u_recur,
-         self.e_recur) = luck  # fmt: skip
+        (self.care_length_quantile, self.care_length_normal_score, self.success_uniform,
+         self.dropout_uniform, self.incident_unit_exponential, self.recurrence_uniform,
+         self.recurrence_unit_exponential) = luck  # fmt: skip
         self.care_start = -1.0
         self.preventive = False
 
@@ -89,8 +92,8 @@ class Family:
         "open_cases",
         "known_to_vt",
         "safety",
-        "u_entry",
-        "u_place",
+        "entry_uniform",
+        "placement_uniform",
         "needs",
         "clock",
     )
@@ -102,8 +105,8 @@ class Family:
         adults: int,
         children: int,
         arrived: float,
-        u_entry: float,
-        u_place: float,
+        entry_uniform: float,
+        placement_uniform: float,
     ) -> None:
         self.id = id
         self.municipality = municipality
@@ -113,8 +116,8 @@ class Family:
         self.open_cases: dict[int, object] = {}  # org id -> Case
         self.known_to_vt = False  # Veilig Thuis had a case before: the next report is a repeat
         self.safety = False  # ever had a safety need: incidents become reports
-        self.u_entry = u_entry
-        self.u_place = u_place
+        self.entry_uniform = entry_uniform  # < vt_entry_share: a safety need comes up at VT
+        self.placement_uniform = placement_uniform  # < its share: a shelter outside the region
         self.needs: list[Need] = []  # needs not yet done
         self.clock = 0  # the family's incident clock: only the latest scheduled incident counts
 
@@ -127,31 +130,52 @@ class ArrivalChunk:
     municipality: np.ndarray
     adults: np.ndarray
     children: np.ndarray
-    u_entry: np.ndarray
-    u_source: np.ndarray  # picks who gave the signal, once the entry is known
-    u_place: np.ndarray
-    u_known: np.ndarray  # decides whether Veilig Thuis knew the family before the simulation
+    entry_uniform: np.ndarray  # see Family
+    source_quantile: np.ndarray  # picks who gave the signal, once the entry is known
+    placement_uniform: np.ndarray  # see Family
+    known_to_vt_uniform: np.ndarray  # < vt_known_before_share: VT knew the family before
     safety: np.ndarray  # the family has a Veilig Thuis need
     need_start: np.ndarray  # family i has needs need_start[i]:need_start[i + 1]
     need_domain: np.ndarray
     need_severity: np.ndarray
-    luck: np.ndarray  # (needs, 7): see draw_luck
+    luck: np.ndarray  # (needs, len(Luck._fields)): each row a need's Luck
+
+
+class Luck(NamedTuple):
+    """A need's own luck, drawn once when it arises, in this order (a Need unpacks it so).
+
+    Drawn ahead, the same need has the same luck under every scheme and protocol. A
+    `_uniform` is compared with a probability (below it, the event happens); a `_quantile`
+    picks a value by its distribution's inverse; a unit exponential is scaled by a mean
+    (or divided by a rate).
+    """
+
+    care_length_quantile: float  # where its care length lies in the (exponential) distribution
+    care_length_normal_score: float  # the same as a standard normal quantile (lognormal)
+    success_uniform: float  # < p: care resolves the need
+    dropout_uniform: float  # < p: the family no longer shows up
+    incident_unit_exponential: float  # time to the first incident, times 1 / rate
+    recurrence_uniform: float  # < p: the need comes back once it is done
+    recurrence_unit_exponential: float  # when it comes back, times its mean
 
 
 def draw_luck(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Each need's own luck, drawn once: (u_care, z_care, u_success, u_dropout, e_incident,
-    u_recur, e_recur). z_care is the standard normal quantile of u_care (for lognormal care
-    lengths, computed here in bulk), e_* are unit exponentials."""
+    """n needs' Luck as rows: six uniforms a need, in one call, whose order must never
+    change (it would change every run); the normal score and the exponentials are computed
+    here in bulk."""
     u = rng.random((n, 6))
-    luck = np.empty((n, 7))
-    luck[:, 0] = u[:, 0]
-    luck[:, 1] = ndtri(u[:, 0])
-    luck[:, 2] = u[:, 1]
-    luck[:, 3] = u[:, 2]
-    luck[:, 4] = -np.log1p(-u[:, 3])
-    luck[:, 5] = u[:, 4]
-    luck[:, 6] = -np.log1p(-u[:, 5])
-    return luck
+    care, success, dropout, incident, recurrence, recurrence_delay = u.T
+    return np.column_stack(
+        [
+            care,  # care_length_quantile
+            ndtri(care),  # care_length_normal_score
+            success,  # success_uniform
+            dropout,  # dropout_uniform
+            -np.log1p(-incident),  # incident_unit_exponential
+            recurrence,  # recurrence_uniform
+            -np.log1p(-recurrence_delay),  # recurrence_unit_exponential
+        ]
+    )
 
 
 def need_pattern_probabilities(
@@ -225,25 +249,25 @@ class FamilyStream:
         pattern = self.patterns[rng.choice(len(self.patterns), size=n, p=self.pattern_p)]
         adults = np.where(rng.random(n) < self.single_parent_share, 1, 2)
         children = 1 + rng.poisson(self.children_extra_mean, n)
-        u_entry = rng.random(n)
-        u_source = rng.random(n)
-        u_place = rng.random(n)
-        u_known = rng.random(n)
+        entry_uniform = rng.random(n)
+        source_quantile = rng.random(n)
+        placement_uniform = rng.random(n)
+        known_to_vt_uniform = rng.random(n)
         fam_idx, need_domain = np.nonzero(pattern)  # row-major: each family's needs together
         need_start = np.concatenate([[0], np.cumsum(pattern.sum(axis=1))])
-        u_sev = rng.random(len(need_domain))
+        severity_quantile = rng.random(len(need_domain))
         cdf = self.severity_cdf[need_domain]
-        need_severity = 1 + (u_sev[:, None] > cdf[:, :-1]).sum(axis=1)
+        need_severity = 1 + (severity_quantile[:, None] > cdf[:, :-1]).sum(axis=1)
         luck = draw_luck(rng, len(need_domain))
         return ArrivalChunk(
             time,
             municipality,
             adults,
             children,
-            u_entry,
-            u_source,
-            u_place,
-            u_known,
+            entry_uniform,
+            source_quantile,
+            placement_uniform,
+            known_to_vt_uniform,
             pattern[:, VT],
             need_start,
             need_domain,
@@ -251,17 +275,18 @@ class FamilyStream:
             luck,
         )
 
-    def source_of(self, u: float, via_vt: bool) -> int:
+    def source_of(self, quantile: float, via_vt: bool) -> int:
+        """Who gave the signal (a SOURCES code), by the share of each source at its entry."""
         if via_vt:
             return self.vt_sources[
                 min(
-                    int(np.searchsorted(self.vt_source_cdf, u, side="right")),
+                    int(np.searchsorted(self.vt_source_cdf, quantile, side="right")),
                     len(self.vt_sources) - 1,
                 )
             ]
         return self.wijkteam_sources[
             min(
-                int(np.searchsorted(self.wijkteam_source_cdf, u, side="right")),
+                int(np.searchsorted(self.wijkteam_source_cdf, quantile, side="right")),
                 len(self.wijkteam_sources) - 1,
             )
         ]

@@ -42,12 +42,14 @@ class CareLength:
         if self.kind == "lognormal" and dom.care_weeks_cv <= 0:
             self.kind = "deterministic"
 
-    def weeks(self, severity: int, u: float, z: float) -> float:
+    def weeks(self, severity: int, quantile: float, normal_score: float) -> float:
+        """Weeks of care at a need's quantile of the length distribution (normal_score is
+        the same quantile of the standard normal, drawn with it)."""
         mean = self.means[severity - 1]
         if self.kind == "lognormal":
-            return mean * math.exp(self.sigma * z + self.shift)
+            return mean * math.exp(self.sigma * normal_score + self.shift)
         if self.kind == "exponential":
-            return -mean * math.log1p(-u)
+            return -mean * math.log1p(-quantile)
         return mean
 
 

@@ -241,10 +241,10 @@ class SocialDomainModel(mesa.Model):
                 chunk.municipality.tolist(),
                 chunk.adults.tolist(),
                 chunk.children.tolist(),
-                chunk.u_entry.tolist(),
-                chunk.u_source.tolist(),
-                chunk.u_place.tolist(),
-                chunk.u_known.tolist(),
+                chunk.entry_uniform.tolist(),
+                chunk.source_quantile.tolist(),
+                chunk.placement_uniform.tolist(),
+                chunk.known_to_vt_uniform.tolist(),
                 chunk.safety.tolist(),
                 chunk.need_start[:-1].tolist(),
                 chunk.need_start[1:].tolist(),
@@ -263,9 +263,8 @@ class SocialDomainModel(mesa.Model):
         self._next_arrival = self._rows[0][0]
 
     def _arrive(self) -> None:
-        t, mun, adults, children, u_entry, u_source, u_place, u_known, safety, first, last = (
-            self._rows[self._row]
-        )
+        (t, mun, adults, children, entry_uniform, source_quantile, placement_uniform,
+         known_to_vt_uniform, safety, first, last) = self._rows[self._row]  # fmt: skip
         need_rows = self._need_rows
         self._row += 1
         if self._row < len(self._rows):
@@ -273,11 +272,12 @@ class SocialDomainModel(mesa.Model):
         else:
             self._load_chunk()
         self.now = t
-        fam = Family(self.new_id("family"), mun, adults, children, t, u_entry, u_place)
-        fam.known_to_vt = u_known < self._vt_known_before
+        fam = Family(self.new_id("family"), mun, adults, children, t, entry_uniform,
+                     placement_uniform)  # fmt: skip
+        fam.known_to_vt = known_to_vt_uniform < self._vt_known_before
         needs = [self.new_need(t, fam, *need_rows[j]) for j in range(first, last)]
-        via_vt = safety and u_entry < self.fam_cfg.vt_entry_share
-        self.signals.signal(t, fam, needs, via_vt, self.stream.source_of(u_source, via_vt))
+        via_vt = safety and entry_uniform < self.fam_cfg.vt_entry_share
+        self.signals.signal(t, fam, needs, via_vt, self.stream.source_of(source_quantile, via_vt))
 
     def new_id(self, what: str) -> int:
         """The next id of a family, need, episode or case: numbered in order of creation."""
@@ -292,7 +292,8 @@ class SocialDomainModel(mesa.Model):
         return need
 
     def fresh_luck(self, rng: np.random.Generator | None = None) -> tuple[float, ...]:
-        """Luck for a need that arises during the run (a recurrence, a new report)."""
+        """Luck for a need that arises during the run (a recurrence, a new report), as a plain
+        tuple in the order of `Luck`."""
         return tuple(draw_luck(self.rng if rng is None else rng, 1)[0].tolist())
 
     def add_scripted_family(
@@ -300,7 +301,7 @@ class SocialDomainModel(mesa.Model):
         municipality: int,
         adults: int,
         children: int,
-        u_place: float,
+        placement_uniform: float,
         signals: list[tuple[float, bool, int, list[tuple[int, int, tuple[float, ...]]]]],
     ) -> Family:
         """A scripted family (a case study, `sdsim journey`) joins this run.
@@ -311,7 +312,8 @@ class SocialDomainModel(mesa.Model):
         the family draws from `model.rng`, like everything else in the world around it.
         """
         first = min(s[0] for s in signals)
-        fam = Family(self.new_id("family"), municipality, adults, children, first, 1.0, u_place)
+        fam = Family(self.new_id("family"), municipality, adults, children, first, 1.0,
+                     placement_uniform)  # fmt: skip
         for t, via_vt, source, needs in signals:
             self.schedule(t, self._scripted_signal, (fam, via_vt, source, needs))
         return fam

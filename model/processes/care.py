@@ -87,7 +87,7 @@ class Care:
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
         if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
             oldest = min(n.arose for n in case.needs)
-            if first.u_dropout < dropout_probability(self.fam_cfg, t - oldest):
+            if first.dropout_uniform < dropout_probability(self.fam_cfg, t - oldest):
                 for n in case.needs:
                     log.case_record(t, Kind.DROPOUT, case, need=n.id)
                     self.close_need(t, n, NeedOutcome.DROPPED)
@@ -151,7 +151,9 @@ class Care:
         fam = case.family
         load = org.load
         length = org.care_length
-        weeks = max(org.preventive_weeks if n.preventive else length.weeks(n.severity, n.u_care, n.z_care)
+        weeks = max(org.preventive_weeks if n.preventive
+                    else length.weeks(n.severity, n.care_length_quantile,
+                                      n.care_length_normal_score)
                     for n in case.own)  # fmt: skip
         care_hours = load * weeks
         reporting = care_hours * org.cfg.care_admin_share
@@ -205,7 +207,7 @@ class Care:
         fam_cfg = self.fam_cfg
         for n in case.own:
             p = success_probability(dom, fam_cfg, n.severity, n.care_start - n.arose)
-            resolved = n.u_success < p
+            resolved = n.success_uniform < p
             self.log.case_record(t, Kind.CARE_END, case, need=n.id, detail=int(resolved))
             self.close_need(t, n, NeedOutcome.RESOLVED if resolved else NeedOutcome.UNRESOLVED)
         grouped: dict[int, tuple[Organisation, list[Need]]] = {}

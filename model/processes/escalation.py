@@ -112,10 +112,9 @@ class Escalation:
             p = cfg.recurrence_after_failure
         if need.preventive:
             p *= 1 - cfg.preventive_effect
-        if need.u_recur < p:
-            self.model.schedule(
-                t + need.e_recur * cfg.recurrence_mean_days, self.on_recurrence, need
-            )
+        if need.recurrence_uniform < p:
+            delay = need.recurrence_unit_exponential * cfg.recurrence_mean_days
+            self.model.schedule(t + delay, self.on_recurrence, need)
 
     def on_recurrence(self, t: float, old: Need) -> None:
         m = self.model

@@ -83,7 +83,7 @@ class Handovers:
             return m.serving(WIJKTEAM, family.municipality)
         if (
             need.domain == SHELTER
-            and family.u_place < self.domains[SHELTER].placement_outside_region_share
+            and family.placement_uniform < self.domains[SHELTER].placement_outside_region_share
         ):
             return m.shelter_elsewhere(family.municipality)
         return m.serving(need.domain, family.municipality)
@@ -117,7 +117,7 @@ class Handovers:
                               org=case.org.oid)  # fmt: skip
             out.append((need, self.target(case.org, need, fam)))
         if out:
-            m.escalation.watch(t, fam, out[0][0].e_incident)
+            m.escalation.watch(t, fam, out[0][0].incident_unit_exponential)
         return out
 
     # ------------------------------------------------------------------ borders and familiarity

@@ -37,7 +37,7 @@ class Signals:
             log.need_record(t, Kind.NEED, n, detail=n.severity)
             if n.domain == VT:
                 fam.safety = True
-        m.escalation.watch(t, fam, needs[0].e_incident)
+        m.escalation.watch(t, fam, needs[0].incident_unit_exponential)
         org = m.serving(VT if via_vt else WIJKTEAM, fam.municipality)
         open_here = fam.open_cases.get(org.oid)
         report = ReportType.NOT_VT

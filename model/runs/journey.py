@@ -89,8 +89,8 @@ def script(model: SocialDomainModel, scenario: Scenario) -> Family:
         )
         for s in j.signals
     ]
-    u_place = 0.0 if j.shelter_outside_region else 1.0
-    return model.add_scripted_family(where, j.adults, j.children, u_place, signals)
+    placement_uniform = 0.0 if j.shelter_outside_region else 1.0
+    return model.add_scripted_family(where, j.adults, j.children, placement_uniform, signals)
 
 
 def follow(scenario: Scenario, seed: int) -> dict:

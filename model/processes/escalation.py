@@ -19,13 +19,17 @@ from model.vocabulary import VT, NeedOutcome, NeedState
 if TYPE_CHECKING:
     from model.processes.interface import Model
 
+# Enum members as module globals, for the per-event code below (why: see care.py).
+KIND_ESCALATION = Kind.ESCALATION
+STATE_WAITING, STATE_IN_CARE = NeedState.WAITING, NeedState.IN_CARE
+OUTCOME_RESOLVED, OUTCOME_DROPPED = NeedOutcome.RESOLVED, NeedOutcome.DROPPED
+CAUSE_WAITING, CAUSE_RECURRENCE = EscalationCause.WAITING, EscalationCause.RECURRENCE
+
 
 def at_risk(need: Need) -> bool:
     """Incidents happen while a need waits for help, and while Veilig Thuis investigates
     (its investigation is not yet help: a new incident then is a follow-up report)."""
-    return need.state == NeedState.WAITING or (
-        need.domain == VT and need.state == NeedState.IN_CARE
-    )
+    return need.state == STATE_WAITING or (need.domain == VT and need.state == STATE_IN_CARE)
 
 
 class Escalation:
@@ -83,13 +87,13 @@ class Escalation:
             return  # the clock was restarted since
         if not any(at_risk(n) for n in fam.needs):
             return
-        waiting = [n for n in fam.needs if n.state == NeedState.WAITING]
+        waiting = [n for n in fam.needs if n.state == STATE_WAITING]
         m = self.model
         for need in waiting:
             if need.severity < 3:
                 need.severity += 1
-                m.log.need_record(t, Kind.ESCALATION, need, detail=need.severity,
-                                  aux=EscalationCause.WAITING)  # fmt: skip
+                m.log.need_record(t, KIND_ESCALATION, need, detail=need.severity,
+                                  aux=CAUSE_WAITING)  # fmt: skip
         if not fam.safety:
             self.watch(t, fam)
             return
@@ -104,9 +108,9 @@ class Escalation:
 
     def on_need_closed(self, t: float, need: Need) -> None:
         cfg = self.cfg
-        if need.outcome == NeedOutcome.RESOLVED:
+        if need.outcome == OUTCOME_RESOLVED:
             p = cfg.recurrence_after_success
-        elif need.outcome == NeedOutcome.DROPPED:
+        elif need.outcome == OUTCOME_DROPPED:
             p = cfg.recurrence_after_dropout
         else:
             p = cfg.recurrence_after_failure
@@ -119,11 +123,11 @@ class Escalation:
     def on_recurrence(self, t: float, old: Need) -> None:
         m = self.model
         fam = old.family
-        resolved = old.outcome == NeedOutcome.RESOLVED
+        resolved = old.outcome == OUTCOME_RESOLVED
         severity = old.severity if resolved else min(3, old.severity + 1)
         need = m.new_need(t, fam, old.domain, severity, m.fresh_luck())
         via_vt = old.domain == VT and m.rng.random() < m.scenario.families.vt_entry_share
         m.signals.signal(t, fam, [need], via_vt=via_vt)
         if severity > old.severity:
-            m.log.need_record(t, Kind.ESCALATION, need, detail=severity,
-                              aux=EscalationCause.RECURRENCE)  # fmt: skip
+            m.log.need_record(t, KIND_ESCALATION, need, detail=severity,
+                              aux=CAUSE_RECURRENCE)  # fmt: skip

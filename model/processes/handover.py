@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 REGION_BORDER = int(HandoverFlag.REGION_BORDER)
 PROVINCE_BORDER = int(HandoverFlag.PROVINCE_BORDER)
 PLACED_ELSEWHERE = int(HandoverFlag.PLACED_ELSEWHERE)
+# Enum members as module globals, for the per-event code below (why: see care.py).
+KIND_NEED, KIND_ADMIN, KIND_COORDINATION = Kind.NEED, Kind.ADMIN, Kind.COORDINATION
+KIND_HANDOVER_SENT, KIND_HANDOVER_RECEIVED = Kind.HANDOVER_SENT, Kind.HANDOVER_RECEIVED
+PHASE_INTAKE = CasePhase.INTAKE
+INTAKE_FULL = IntakeKind.FULL
+ADMIN_RETYPING = AdminReason.RETYPING
 
 
 class Handovers:
@@ -113,7 +119,7 @@ class Handovers:
                 continue
             need = m.new_need(t, fam, domain, n.severity, m.fresh_luck())
             need.episode = case.episode
-            m.log.need_record(t, Kind.NEED, need, detail=need.severity, case=case.id,
+            m.log.need_record(t, KIND_NEED, need, detail=need.severity, case=case.id,
                               org=case.org.oid)  # fmt: skip
             out.append((need, self.target(case.org, need, fam)))
         if out:
@@ -169,7 +175,7 @@ class Handovers:
         log = m.log
         for other in fam.open_cases.get(receiver.oid, ()):
             # on its way, waiting or in intake there: the needs join it
-            if other.phase <= CasePhase.INTAKE:
+            if other.phase <= PHASE_INTAKE:
                 other.needs.extend(needs)
                 other.priority = max(other.priority, max(n.severity for n in needs))
                 self._log_sent(t, sender, needs[0].id, other.id, 0.0, receiver.oid)
@@ -192,7 +198,7 @@ class Handovers:
         if latency > 0:
             latency = float(rng.gamma(cfg.latency_shape, latency / cfg.latency_shape))
         info_lost = bool(rng.random() < min(1.0, p_loss) * (1 - f)) if p_loss > 0 else False
-        intake = IntakeKind.FULL if info_lost else proto.receiver_intake
+        intake = INTAKE_FULL if info_lost else proto.receiver_intake
         if receiver.oid != m.serving(receiver.domain, fam.municipality).oid:
             flags |= PLACED_ELSEWHERE
         case = Case(m.new_id("case"), fam, receiver, list(needs), sender.episode, intake,
@@ -201,10 +207,10 @@ class Handovers:
         need_id = needs[0].id
         self._log_sent(t, sender, need_id, case.id, latency, receiver.oid)
         if proto.sender_admin_hours > 0:
-            log.case_record(t, Kind.ADMIN, sender, need=need_id, value=proto.sender_admin_hours,
-                            detail=AdminReason.RETYPING)  # fmt: skip
+            log.case_record(t, KIND_ADMIN, sender, need=need_id, value=proto.sender_admin_hours,
+                            detail=ADMIN_RETYPING)  # fmt: skip
         if proto.joint_contact_hours > 0:  # one other organisation: the receiver
-            log.case_record(t, Kind.COORDINATION, sender, need=need_id,
+            log.case_record(t, KIND_COORDINATION, sender, need=need_id,
                             value=proto.joint_contact_hours, detail=1)  # fmt: skip
         sender.extra_hours += proto.sender_admin_hours + proto.joint_contact_hours
         m.schedule(t + latency, self.receive, case)
@@ -213,12 +219,12 @@ class Handovers:
                   receiver: int) -> None:  # fmt: skip
         """`handover_sent` is the sender's record (org, professional) of the receiving case."""
         fam = sender.family
-        self.model.log.record(t, Kind.HANDOVER_SENT, family=fam.id, need=need,
+        self.model.log.record(t, KIND_HANDOVER_SENT, family=fam.id, need=need,
                               episode=sender.episode, case=receiving_case, org=sender.org.oid,
                               professional=sender.professional.pid, municipality=fam.municipality,
                               domain=sender.org.domain, value=latency, detail=receiver)  # fmt: skip
 
     def receive(self, t: float, case: Case) -> None:
-        self.model.log.case_record(t, Kind.HANDOVER_RECEIVED, case, need=case.needs[0].id,
+        self.model.log.case_record(t, KIND_HANDOVER_RECEIVED, case, need=case.needs[0].id,
                                    detail=case.sender.org.oid, aux=case.border)  # fmt: skip
         self.model.care.admit(t, case)

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from model.agents.organisations import Organisation
     from model.processes.interface import Model
 
+# Enum members as module globals, for the per-event code below (why: see care.py).
+KIND_NEED, KIND_SIGNAL = Kind.NEED, Kind.SIGNAL
+REPORT_NOT_VT, REPORT_FIRST = ReportType.NOT_VT, ReportType.FIRST
+REPORT_REPEAT, REPORT_FOLLOW_UP = ReportType.REPEAT, ReportType.FOLLOW_UP
+PHASE_INTAKE = CasePhase.INTAKE
+INTAKE_FULL, INTAKE_SHORT = IntakeKind.FULL, IntakeKind.SHORT
+
 
 class Signals:
     def __init__(self, model: Model) -> None:
@@ -34,29 +41,29 @@ class Signals:
         log = self.log
         for n in needs:
             n.episode = episode
-            log.need_record(t, Kind.NEED, n, detail=n.severity)
+            log.need_record(t, KIND_NEED, n, detail=n.severity)
             if n.domain == VT:
                 fam.safety = True
         m.escalation.watch(t, fam, needs[0].incident_unit_exponential)
         org = m.serving(VT if via_vt else WIJKTEAM, fam.municipality)
         open_here = fam.open_cases.get(org.oid)
-        report = ReportType.NOT_VT
+        report = REPORT_NOT_VT
         if via_vt:
             if open_here:
-                report = ReportType.FOLLOW_UP
+                report = REPORT_FOLLOW_UP
             else:
-                report = ReportType.REPEAT if fam.known_to_vt else ReportType.FIRST
+                report = REPORT_REPEAT if fam.known_to_vt else REPORT_FIRST
             fam.known_to_vt = True
         if source is None:
             source = m.stream.source_of(float(m.rng.random()), via_vt)
-        log.record(t, Kind.SIGNAL, family=fam.id, need=needs[0].id, episode=episode, org=org.oid,
+        log.record(t, KIND_SIGNAL, family=fam.id, need=needs[0].id, episode=episode, org=org.oid,
                    municipality=fam.municipality, domain=org.domain, detail=source,
                    aux=report)  # fmt: skip
         for existing in open_here or ():
-            if existing.phase <= CasePhase.INTAKE:  # not triaged yet: the new needs join it
+            if existing.phase <= PHASE_INTAKE:  # not triaged yet: the new needs join it
                 existing.needs.extend(needs)
                 return
-        intake = IntakeKind.SHORT if open_here else IntakeKind.FULL
+        intake = INTAKE_SHORT if open_here else INTAKE_FULL
         case = Case(m.new_id("case"), fam, org, needs, episode, intake)
         fam.open_cases.setdefault(org.oid, []).append(case)
         m.care.admit(t, case)
@@ -65,6 +72,6 @@ class Signals:
         """A new report about a family whose Veilig Thuis case is open: it adds to that case."""
         m = self.model
         source = m.stream.source_of(float(m.rng.random()), True)
-        self.log.record(t, Kind.SIGNAL, family=fam.id, episode=m.new_id("episode"), org=vt.oid,
+        self.log.record(t, KIND_SIGNAL, family=fam.id, episode=m.new_id("episode"), org=vt.oid,
                         municipality=fam.municipality, domain=vt.domain, detail=source,
-                        aux=ReportType.FOLLOW_UP)  # fmt: skip
+                        aux=REPORT_FOLLOW_UP)  # fmt: skip

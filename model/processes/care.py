@@ -19,8 +19,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from model.processes.handover import REGION_BORDER
-from model.records.events import AdminReason, Kind
+from model.records.events import AdminReason, HandoverFlag, Kind
 from model.vocabulary import VT, WIJKTEAM, CasePhase, IntakeKind, NeedOutcome, NeedState
 
 if TYPE_CHECKING:
@@ -44,6 +43,7 @@ OUTCOME_RESOLVED, OUTCOME_UNRESOLVED = NeedOutcome.RESOLVED, NeedOutcome.UNRESOL
 OUTCOME_DROPPED = NeedOutcome.DROPPED
 ADMIN_REGISTRATION, ADMIN_REPORTING = AdminReason.REGISTRATION, AdminReason.REPORTING
 INTAKE_FULL = IntakeKind.FULL
+REGION_BORDER = int(HandoverFlag.REGION_BORDER)  # an int: an IntFlag's `&` runs Python code
 
 
 def motivation(delay_days: float, decay_days: float) -> float:

@@ -16,7 +16,7 @@ generic columns, and events.parquet keeps its schema, because
 - every record then has the same fixed size: a column per meaning would be some twenty
   more columns, nearly all empty in any one record, and a national run holds ~80 million
   records (docs/performance.md);
-- events.parquet is what notebooks, sweeps' stored logs and the checks in metrics.py read
+- events.parquet is what notebooks, sweeps' stored logs, metrics.py and outcomes.py read
   by column name; renaming its columns would break every log already written.
 
 The integer codes are enums (IntEnum, IntFlag), so code says `ReportType.REPEAT` where
@@ -144,7 +144,7 @@ class KindSpec(NamedTuple):
     aux: Field | None = None
 
 
-HOURS = "hours"
+_HOURS = "hours"
 _FLAG = "1 when {}, else 0"
 _SEVERITY = "1 mild, 2 moderate, 3 severe (SEVERITIES[code - 1])"
 
@@ -169,13 +169,13 @@ KINDS: dict[Kind, KindSpec] = {
     ),
     Kind.INTAKE: KindSpec(
         "an intake",
-        value=Field("hours", HOURS),
+        value=Field("hours", _HOURS),
         detail=Field("story_told", note=_FLAG.format("the family told its story (full intake)")),
         aux=Field("information_lost", note=_FLAG.format("information was lost on the way")),
     ),
     Kind.ADMIN: KindSpec(
         "administration",
-        value=Field("hours", HOURS),
+        value=Field("hours", _HOURS),
         detail=Field("reason", codes=AdminReason),
     ),
     Kind.HANDOVER_SENT: KindSpec(
@@ -191,7 +191,7 @@ KINDS: dict[Kind, KindSpec] = {
     ),
     Kind.CARE_START: KindSpec(
         "care starts for a need",
-        value=Field("care_hours", HOURS, note="direct care hours planned for the need"),
+        value=Field("care_hours", _HOURS, note="direct care hours planned for the need"),
         detail=Field("preventive", note=_FLAG.format("it is preventive support")),
         aux=Field("care_days", "days", note="care days planned"),
     ),
@@ -201,10 +201,10 @@ KINDS: dict[Kind, KindSpec] = {
     ),
     Kind.COORDINATION: KindSpec(
         "coordination with the family's other organisations",
-        value=Field("hours", HOURS),
+        value=Field("hours", _HOURS),
         detail=Field("other_organisations", note="how many"),
     ),
-    Kind.TRAVEL: KindSpec("travel for home visits", value=Field("hours", HOURS)),
+    Kind.TRAVEL: KindSpec("travel for home visits", value=Field("hours", _HOURS)),
     Kind.ESCALATION: KindSpec(
         "a need becomes more severe",
         detail=Field("severity", note="the new severity: " + _SEVERITY),
@@ -231,7 +231,7 @@ KINDS: dict[Kind, KindSpec] = {
     ),
     Kind.TRANSITION_HOURS: KindSpec(
         "professional hours a reorganisation takes from families",
-        value=Field("hours", HOURS),
+        value=Field("hours", _HOURS),
         detail=Field("reason", codes=LossReason),
         aux=Field("paid", note=_FLAG.format("they are paid (in reorganisation_cost_eur)")),
     ),

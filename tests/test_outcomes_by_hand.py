@@ -259,24 +259,34 @@ def test_per_domain(s):
 
 
 def test_littles_law_check(s, monkeypatch):
-    # no organisation has 300 closed cases
-    assert s["littles_law_organisations"] == 0
-    assert math.isnan(s["littles_law_max_rel_error"])
     # A case is at an org from queued to closed; window [100, 200), 100 days.
-    #   org 1: case 1, 61 -> 150: present 50 days, closed in the window, stay 89
+    #   org 0: case 2, 105 -> open: 95 days inside, nothing closed in the window
+    #   org 1: case 1, 61 -> 150: 50 days inside, closed in the window, stay 89
     #   org 2: case 4, 130 -> 165: 35 and 35;  org 3: case 3, 112 -> 170: 58 and 58
     #   org 4: case 8, 155 -> 165: 10 and 10; case 7, 140 -> 190: 50 and 50; case 6,
-    #          182 -> open: 18 present, not closed. L x window = 78, lambda W x window = 60
-    #   org 0: nothing closed in the window
-    # |L - lambda W| / L: org 1 |50 - 89| / 50 = 0.78; orgs 2, 3: 0; org 4 18 / 78
+    #          182 -> open: 18 inside, not closed.
+    # Finite window: L x window = 95, 50, 35, 58, 78 (10 + 50 + 18); cases present 1, 1, 1,
+    # 1, 3; their mean time inside 95, 50, 35, 58, 26: lambda W x window = L x window.
+    assert s["littles_law_organisations"] == 5
+    assert s["littles_law_max_rel_error"] == 0.0
+    table = metrics.littles_law(log(ROWS), info())
+    assert list(table["cases_present"]) == [1, 1, 1, 1, 3]
+    assert list(table["days_inside_mean"]) == [95.0, 50.0, 35.0, 58.0, 26.0]
+    np.testing.assert_allclose(table["cases_mean"], [0.95, 0.50, 0.35, 0.58, 0.78])
+    # Steady state: no organisation has 300 closed cases
+    assert s["littles_law_steady_state_organisations"] == 0
+    assert math.isnan(s["littles_law_steady_state_max_rel_error"])
+    # lambda W x window with lambda the closed ones and W their whole stay: org 1 89, org 2
+    # 35, org 3 58, org 4 10 + 50 = 60. |L - lambda W| / L: org 1 |50 - 89| / 50 = 0.78;
+    # orgs 2, 3: 0; org 4 18 / 78
     monkeypatch.setattr(metrics, "LITTLE_MIN_CLOSED", 2)
     two = summarise(log(ROWS), info())
-    assert two["littles_law_organisations"] == 1  # org 4, the only one with 2 closed
-    assert two["littles_law_max_rel_error"] == pytest.approx(18 / 78)
+    assert two["littles_law_steady_state_organisations"] == 1  # org 4, the only one with 2
+    assert two["littles_law_steady_state_max_rel_error"] == pytest.approx(18 / 78)
     monkeypatch.setattr(metrics, "LITTLE_MIN_CLOSED", 1)
     one = summarise(log(ROWS), info())
-    assert one["littles_law_organisations"] == 4
-    assert one["littles_law_max_rel_error"] == pytest.approx(0.78)
+    assert one["littles_law_steady_state_organisations"] == 4
+    assert one["littles_law_steady_state_max_rel_error"] == pytest.approx(0.78)
 
 
 def test_area_means():

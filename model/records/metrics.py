@@ -20,16 +20,21 @@ What counts (so that each figure can be checked by hand against events.parquet):
   episode (a signal and the handovers that follow from it);
 - cost: hours (intake, administration, care, coordination, travel) at the hourly cost
   of the organisation's domain, plus planned care days at the domain's day cost;
-- Little's law, per organisation: a case is at an organisation from `queued` to
-  `closed`. L is the time-average number of cases there during the window (every case
-  present counts, whenever it came; one still open at the end counts up to the end);
-  lambda is the number of cases that closed in the window per day (in steady state the
-  arrival rate); W is the mean stay of those cases, time before the window included.
-  Then exactly L - lambda W = (A(end) - A(start)) / window, where A(s) is the summed age
-  of the cases open at s: zero on average in steady state, positive while cases pile up.
-  `littles_law_max_rel_error` is the largest |L - lambda W| / L over organisations with
-  at least LITTLE_MIN_CLOSED closed cases in the window (NaN when there are none), so a
-  large value says the window is short for the stays, or the queues are drifting.
+- Little's law, per organisation, two ways. A case is at an organisation from `queued`
+  (or the `transfer` that moved it there while it waited) to `closed` (or the transfer
+  that moved it away). In the finite window [start, end) of length T: L is the
+  time-average number of cases there, counted from the events alone (each arrival adds a
+  case until the end of the window, each departure takes one away); lambda is every case
+  present at some moment of the window, per day; W is the mean time each of them spent
+  inside the window. Then L = lambda W exactly on a consistent log (Kim and Whitt 2013),
+  so `littles_law_max_rel_error`, the largest |L - lambda W| / L over organisations with a
+  case present, checks the log's bookkeeping and is zero up to rounding (1e-12 or so).
+  The steady-state form sets L against lambda' W', with lambda' the cases that closed in
+  the window per day and W' their whole stay, time before the window included:
+  `littles_law_steady_state_max_rel_error` is the largest |L - lambda' W'| / L over
+  organisations with at least LITTLE_MIN_CLOSED closed cases (NaN when there are none).
+  It equals (A(end) - A(start)) / (T L), where A(s) is the summed age of the cases open at
+  s: small in steady state, large when the window is short for the stays or queues grow.
 """
 
 from __future__ import annotations
@@ -48,13 +53,14 @@ from model.records.events import (
     ReportType,
 )
 from model.records.outcomes import AREA_MEANS
-from model.vocabulary import DOMAINS
+from model.vocabulary import DOMAINS, CasePhase
 
 MONTH_DAYS = 365.25 / 12
 # Closed cases in the window for an organisation's L = lambda W to count. The edge noise of
 # the relative error is about sqrt(2 W / (n T)) for n closed cases of mean stay W in a window
 # T: under 5 % for n >= 300 and W <= T / 4. Smaller organisations are left out.
 LITTLE_MIN_CLOSED = 300
+QUEUED_PHASE = int(CasePhase.QUEUED)  # a transfer's aux: the case was waiting
 
 
 @dataclass(frozen=True)
@@ -132,36 +138,89 @@ def signal_to_care(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) ->
     return out
 
 
-def littles_law(a: dict[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
-    """L, lambda and W per organisation over the measured window (definitions above)."""
-    kind = a["kind"]
+def stays(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every case's stay at an organisation: (org, start, end), end inf while still there.
+
+    A stay starts with `queued`, or with the `transfer` of a case waiting in a queue (moved
+    as it is to the new organisation; one record per need, one move per case and time), and
+    ends with `closed`, or with that transfer at the organisation it left. A case id stays
+    at one organisation at a time, so (case, org) names a stay."""
+    kind, t, case, org = c["kind"], c["time"], c["case"], c["org"]
     queued = kind == Kind.QUEUED
     closed = kind == Kind.CLOSED
-    close_at = np.full(int(a["case"].max(initial=-1)) + 1, np.inf)
-    close_at[a["case"][closed]] = a["time"][closed]
-    case = a["case"][queued]
-    org = a["org"][queued]
-    q = a["time"][queued]
-    c = close_at[case]
-    start, end = info.measure_from, info.end_day
-    window = end - start
+    m_case, m_time, m_to, m_from = _moves(c)
+    n_orgs = int(max(org.max(initial=-1), m_from.max(initial=-1))) + 1
+    s_org = np.concatenate([org[queued], m_to]).astype(np.int64)
+    s_key = np.concatenate([case[queued], m_case]).astype(np.int64) * n_orgs + s_org
+    start = np.concatenate([t[queued], m_time])
+    e_key = np.concatenate([case[closed], m_case]).astype(np.int64) * n_orgs + np.concatenate(
+        [org[closed], m_from]
+    )
+    e_time = np.concatenate([t[closed], m_time])
+    end = lookup(*earliest(e_key, e_time), s_key)
+    return s_org, start, np.where(np.isnan(end), np.inf, end)
+
+
+def littles_law(a: Mapping[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
+    """Little's law per organisation over the measured window, two ways (definitions above):
+    in its finite-window form, which holds exactly on a consistent log (a check of the
+    log's bookkeeping), and in its steady-state form (a check that the window is long
+    enough for the stays and the queues are not drifting)."""
+    c = columns(a)
+    org, start, end = stays(c)
+    s, e = info.measure_from, info.end_day
+    window = e - s
     n_orgs = len(info.org_domain)
-    present = np.clip(np.minimum(c, end) - np.maximum(q, start), 0.0, None)
-    left = (c >= start) & (c < end)
-    area = np.bincount(org, weights=present, minlength=n_orgs)
+    inside = np.clip(np.minimum(end, e) - np.maximum(start, s), 0.0, None)
+    present = (start < e) & (end > s)
+    time_inside = np.bincount(org, weights=inside, minlength=n_orgs)
+    n_present = np.bincount(org[present], minlength=n_orgs)
+    # The same area from the events alone: each start adds, each end removes, one case
+    # from then to the end of the window.
+    kind = c["kind"]
+    joined, left_ = kind == Kind.QUEUED, kind == Kind.CLOSED
+    counted = np.bincount(c["org"][joined], weights=e - np.clip(c["time"][joined], s, e),
+                          minlength=n_orgs).astype(float)  # fmt: skip
+    counted -= np.bincount(c["org"][left_], weights=e - np.clip(c["time"][left_], s, e),
+                           minlength=n_orgs)  # fmt: skip
+    counted += _moved_area(c, s, e, n_orgs)
+    left = (end >= s) & (end < e)
     n_closed = np.bincount(org[left], minlength=n_orgs)
-    stays = np.bincount(org[left], weights=(c - q)[left], minlength=n_orgs)
+    stay_sum = np.bincount(org[left], weights=(end - start)[left], minlength=n_orgs)
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame(
             {
                 "org": np.arange(n_orgs),
-                "cases_mean": area / window,
+                "cases_mean": time_inside / window,
+                "cases_present": n_present,
+                "present_per_day": n_present / window,
+                "days_inside_mean": time_inside / n_present,
+                "littles_law_rel_error": np.abs(counted - time_inside) / counted,
                 "closed_per_day": n_closed / window,
-                "stay_days_mean": stays / n_closed,
+                "stay_days_mean": stay_sum / n_closed,
                 "cases_closed": n_closed,
-                "littles_law_rel_error": np.abs(area - stays) / area,
+                "littles_law_steady_state_rel_error": np.abs(time_inside - stay_sum) / time_inside,
             }
         )
+
+
+def _moves(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Queued cases a reorganisation moved as they were: case, time, to, from (one each)."""
+    moved = (c["kind"] == Kind.TRANSFER) & (c["aux"] == QUEUED_PHASE)
+    cols = (c["case"][moved], c["time"][moved], c["org"][moved], c["detail"][moved])
+    moves = np.unique(np.stack(cols, axis=1), axis=0)
+    i64 = np.int64
+    return moves[:, 0].astype(i64), moves[:, 1], moves[:, 2].astype(i64), moves[:, 3].astype(i64)
+
+
+def _moved_area(c: Mapping[str, np.ndarray], s: float, e: float, n_orgs: int) -> np.ndarray:
+    """What the moves of queued cases add to each organisation's area: from the move to the
+    end of the window at the new one, minus the same at the one it left."""
+    _, when, to, came_from = _moves(c)
+    rest = e - np.clip(when, s, e)
+    return np.bincount(to, weights=rest, minlength=n_orgs) - np.bincount(
+        came_from, weights=rest, minlength=n_orgs
+    )
 
 
 def measured_families(c: dict[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
@@ -270,11 +329,16 @@ def summarise(
         "fte_total": info.fte_total,
     }
     little = littles_law(c, info)
-    counted = little[little["cases_closed"] >= LITTLE_MIN_CLOSED]
+    present = little[little["cases_present"] > 0]
     summary["littles_law_max_rel_error"] = (
-        float(counted["littles_law_rel_error"].max()) if len(counted) else nan
+        float(present["littles_law_rel_error"].max()) if len(present) else nan
     )
-    summary["littles_law_organisations"] = len(counted)
+    summary["littles_law_organisations"] = len(present)
+    counted = little[little["cases_closed"] >= LITTLE_MIN_CLOSED]
+    summary["littles_law_steady_state_max_rel_error"] = (
+        float(counted["littles_law_steady_state_rel_error"].max()) if len(counted) else nan
+    )
+    summary["littles_law_steady_state_organisations"] = len(counted)
     summary["by_domain"] = _by_domain(ho, sc)
     return summary
 

@@ -506,17 +506,20 @@ OUTCOMES: tuple[Outcome, ...] = (
     # ------------------------------------------------------------------- check
     Outcome(
         "littles_law_max_rel_error",
-        "Little's law error, largest",
+        "Little's law error in the window, largest",
         "share of L",
         _NEITHER,
         "check",
-        "The largest |L - lambda W| / L over the organisations with at least "
-        "LITTLE_MIN_CLOSED closed cases in the window: small in steady state, large when "
-        "queues grow or stays are long for the window (organisations.csv has L, lambda, W "
-        "per organisation); NaN when no organisation qualifies.",
-        "Per organisation, a case is there from its `queued` to its `closed`: L is the "
-        "time-average number present in the window, lambda the cases closed in it per day, "
-        "W their mean stay.",
+        "The largest |L - lambda W| / L over the organisations with a case present in the "
+        "window, in Little's law's finite-window form, which holds exactly on a consistent "
+        "log: zero up to rounding, so anything larger is a bookkeeping error (an arrival or "
+        "departure missing or recorded twice). organisations.csv has L, lambda, W per "
+        "organisation; NaN when no organisation had a case.",
+        "Per organisation, a case is there from its `queued` (or a `transfer` that moved it "
+        "there while it waited) to its `closed` (or the `transfer` that moved it away). L "
+        "is the area under the number present in the window, counted from those records "
+        "alone, divided by the window; lambda every case present at some moment of the "
+        "window, per day; W the mean time each of them spent inside the window.",
         key_table=True,
     ),
     Outcome(
@@ -525,10 +528,35 @@ OUTCOMES: tuple[Outcome, ...] = (
         "organisations",
         _NEITHER,
         "check",
+        "Organisations with a case present in the window, over which "
+        "`littles_law_max_rel_error` is taken.",
+        "Organisations with a stay (from `queued`, or a `transfer` there, to `closed`, or a "
+        "`transfer` away) that overlaps the window.",
+    ),
+    Outcome(
+        "littles_law_steady_state_max_rel_error",
+        "Little's law error in steady state, largest",
+        "share of L",
+        _NEITHER,
+        "check",
+        "The largest |L - lambda W| / L over the organisations with at least "
+        "LITTLE_MIN_CLOSED closed cases in the window, with lambda the cases that closed "
+        "in the window per day and W their whole stay: small in steady state, large when "
+        "queues grow or stays are long for the window; NaN when no organisation qualifies.",
+        "Stays as for `littles_law_max_rel_error`: L is the time-average number present in "
+        "the window, lambda the stays that ended (`closed`, or a `transfer` away) in it per "
+        "day, W their mean length, time before the window included.",
+    ),
+    Outcome(
+        "littles_law_steady_state_organisations",
+        "organisations checked in steady state",
+        "organisations",
+        _NEITHER,
+        "check",
         "Organisations with at least LITTLE_MIN_CLOSED closed cases in the window, over "
-        "which `littles_law_max_rel_error` is taken.",
-        "Organisations with at least LITTLE_MIN_CLOSED `closed` records in the window of "
-        "cases that have a `queued` there.",
+        "which `littles_law_steady_state_max_rel_error` is taken.",
+        "Organisations with at least LITTLE_MIN_CLOSED stays that ended (`closed`, or a "
+        "`transfer` away) in the window.",
     ),
     # ------------------------------------------------------------------- by domain
     Outcome(

@@ -9,7 +9,7 @@ from model.engine.simulation import SocialDomainModel
 from model.records.events import Kind
 from model.scenario import ScenarioError, scenario_from_dict
 from model.vocabulary import WIJKTEAM, YOUTH
-from tests.test_invariants import check_families_accounted, check_hours
+from tests.engine.test_invariants import check_families_accounted, check_hours
 
 
 def test_onward_referral_hands_needs_on_at_the_configured_rate(tiny):

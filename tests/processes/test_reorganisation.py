@@ -16,7 +16,7 @@ from model.records.metrics import frame
 from model.runs.counterfactual import FIGURES, Profile, recovery, rolling_delay
 from model.runs.run import run
 from model.vocabulary import CasePhase
-from tests.test_invariants import check_families_accounted, check_hours
+from tests.engine.test_invariants import check_families_accounted, check_hours
 
 AT_DAY = 60  # of the measured period; tiny.toml warms up for 60 days
 

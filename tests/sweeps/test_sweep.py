@@ -17,8 +17,8 @@ import pytest
 from model.cli.main import main
 from model.runs.run import replication_seeds
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPERIMENT = DATA / "sweep_tiny.toml"
 RUNS = 3 * 8 * 2

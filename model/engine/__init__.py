@@ -1,1 +1,1 @@
-"""engine"""
+"""The event calendar, and the model that builds the world and wires the processes to it."""

@@ -1,1 +1,1 @@
-"""output"""
+"""Results folders (a run, a comparison, a journey), their figures and maps; written whole or not at all."""

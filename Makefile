@@ -14,7 +14,7 @@ UV     := uv==0.13.9
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -43,7 +43,7 @@ lint: $(STAMP)
 lock:
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(PYTHON) -m venv "$$tmp" && "$$tmp/bin/python" -m pip install --quiet '$(UV)' && \
-	"$$tmp/bin/uv" pip compile pyproject.toml --extra test $(LOCK_ARGS) \
+	"$$tmp/bin/uv" pip compile pyproject.toml --extra test --extra pm $(LOCK_ARGS) \
 	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	    --custom-compile-command 'make lock' --quiet -o $(LOCK)
 

@@ -22,6 +22,12 @@ def register(sub) -> None:
         "--seed", type=int, help="master seed for the replications (default: the first scenario's)"
     )
     p.add_argument("--out", help="results folder (default: results/comparison/)")
+    p.add_argument(
+        "--events",
+        action="store_true",
+        help="keep each run's event log (runs/<scenario>/*.events.parquet), for `sdsim export` "
+        "and `sdsim process`",
+    )
     common(p)
     p.set_defaults(func=main)
 
@@ -42,6 +48,7 @@ def main(args: argparse.Namespace) -> int:
         out,
         command=args.command_line,
         note=note,
+        events=args.events,
     )
     reorganising = any(s.reorganisation for s in scenarios)
     print_table(

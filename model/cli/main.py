@@ -13,11 +13,36 @@ import sys
 from collections.abc import Sequence
 
 from model import __version__
-from model.cli import calibrate, compare, journey, outcomes, params, regions, run, sweep, validate
+from model.cli import (
+    calibrate,
+    compare,
+    export,
+    journey,
+    outcomes,
+    params,
+    process,
+    regions,
+    run,
+    sweep,
+    validate,
+)
 from model.cli import map as map_
 from model.scenario import ScenarioError
 
-COMMANDS = (run, compare, journey, map_, regions, sweep, params, outcomes, validate, calibrate)
+COMMANDS = (
+    run,
+    compare,
+    journey,
+    map_,
+    regions,
+    sweep,
+    params,
+    outcomes,
+    validate,
+    calibrate,
+    export,
+    process,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

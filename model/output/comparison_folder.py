@@ -24,11 +24,12 @@ def write_comparison(
     out: Path,
     command: str = "sdsim compare",
     note: Callable[[str], None] = lambda text: None,
+    events: bool = False,
 ) -> Comparison:
     """Run the comparison into a hidden sibling of `out` and put it in place when complete
     (an interrupted comparison leaves the old folder as it was)."""
     with atomic_folder(out) as tmp:
-        c = compare(scenarios, replications, master_seed, workers, tmp, command, note)
+        c = compare(scenarios, replications, master_seed, workers, tmp, command, note, events)
         write_json(
             tmp / "manifest.json",
             manifest(

@@ -3,6 +3,7 @@ scenario file becomes one (one clear line for every problem)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,6 +59,13 @@ class Scenario(Strict):
         ge=0,
         le=36500,
         doc="simulated before the measured period; families arriving then are not measured",
+    )
+    start_date: date = P(
+        date(2025, 1, 1),
+        unit="date",
+        source="-",
+        doc="the calendar date of day 0 (the first day of the warm-up); only exported event "
+        "logs read it, to give each event a timestamp (docs/event-log.md)",
     )
     geography: str = P(
         "synthetic", unit="-", source="-", doc="'synthetic' or a registered real geography"

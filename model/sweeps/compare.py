@@ -33,14 +33,19 @@ class Comparison:
 
 
 def design_of(
-    scenarios: Sequence[Scenario], replications: int, master_seed: int, command: str
+    scenarios: Sequence[Scenario],
+    replications: int,
+    master_seed: int,
+    command: str,
+    events: bool = False,
 ) -> Design:
-    """The experiment a comparison is: these scenarios, no parameters, n replications."""
+    """The experiment a comparison is: these scenarios, no parameters, n replications; with
+    `events`, each run keeps its event log (for `sdsim export` and `sdsim process`)."""
     spec = ExperimentFile(
         name="comparison",
         master_seed=master_seed,
         replications=replications,
-        outputs=Outputs(timeseries=True),
+        outputs=Outputs(timeseries=True, events=events),
     )
     return Design(
         name="comparison",
@@ -62,9 +67,10 @@ def compare(
     folder: Path,
     command: str = "sdsim compare",
     note: Callable[[str], None] = lambda text: None,
+    events: bool = False,
 ) -> Comparison:
     """Run every scenario `replications` times into `folder`/runs and tabulate them."""
-    design = design_of(scenarios, replications, master_seed, command)
+    design = design_of(scenarios, replications, master_seed, command, events)
     plan = plan_of(design)
     store = RunStore(folder)
     execute(plan, store, {"command": command}, workers, note=note)

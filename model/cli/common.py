@@ -107,8 +107,8 @@ def common(sp: argparse.ArgumentParser) -> None:
     settable(sp)
 
 
-def workers_option(sp: argparse.ArgumentParser, extra: str = "") -> None:
-    sp.add_argument("--workers", type=int, default=0, help=f"processes (default: all cores){extra}")
+def workers_option(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -138,8 +138,11 @@ def signal_to_care(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) ->
     return out
 
 
-def stays(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every case's stay at an organisation: (org, start, end), end inf while still there.
+def stays(
+    c: Mapping[str, np.ndarray], moves: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every case's stay at an organisation: (org, start, end), end inf while still there;
+    `moves` are the log's `_moves`.
 
     A stay starts with `queued`, or with the `transfer` of a case waiting in a queue (moved
     as it is to the new organisation; one record per need, one move per case and time), and
@@ -148,7 +151,7 @@ def stays(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     kind, t, case, org = c["kind"], c["time"], c["case"], c["org"]
     queued = kind == Kind.QUEUED
     closed = kind == Kind.CLOSED
-    m_case, m_time, m_to, m_from = _moves(c)
+    m_case, m_time, m_to, m_from = moves
     n_orgs = int(max(org.max(initial=-1), m_from.max(initial=-1))) + 1
     s_org = np.concatenate([org[queued], m_to]).astype(np.int64)
     s_key = np.concatenate([case[queued], m_case]).astype(np.int64) * n_orgs + s_org
@@ -167,7 +170,8 @@ def littles_law(a: Mapping[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
     log's bookkeeping), and in its steady-state form (a check that the window is long
     enough for the stays and the queues are not drifting)."""
     c = columns(a)
-    org, start, end = stays(c)
+    moves = _moves(c)
+    org, start, end = stays(c, moves)
     s, e = info.measure_from, info.end_day
     window = e - s
     n_orgs = len(info.org_domain)
@@ -183,7 +187,7 @@ def littles_law(a: Mapping[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
                           minlength=n_orgs).astype(float)  # fmt: skip
     counted -= np.bincount(c["org"][left_], weights=e - np.clip(c["time"][left_], s, e),
                            minlength=n_orgs)  # fmt: skip
-    counted += _moved_area(c, s, e, n_orgs)
+    counted += _moved_area(moves, s, e, n_orgs)
     left = (end >= s) & (end < e)
     n_closed = np.bincount(org[left], minlength=n_orgs)
     stay_sum = np.bincount(org[left], weights=(end - start)[left], minlength=n_orgs)
@@ -213,10 +217,10 @@ def _moves(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
     return moves[:, 0].astype(i64), moves[:, 1], moves[:, 2].astype(i64), moves[:, 3].astype(i64)
 
 
-def _moved_area(c: Mapping[str, np.ndarray], s: float, e: float, n_orgs: int) -> np.ndarray:
-    """What the moves of queued cases add to each organisation's area: from the move to the
-    end of the window at the new one, minus the same at the one it left."""
-    _, when, to, came_from = _moves(c)
+def _moved_area(moves: tuple[np.ndarray, ...], s: float, e: float, n_orgs: int) -> np.ndarray:
+    """What the moves of queued cases (`_moves`) add to each organisation's area: from the
+    move to the end of the window at the new one, minus the same at the one it left."""
+    _, when, to, came_from = moves
     rest = e - np.clip(when, s, e)
     return np.bincount(to, weights=rest, minlength=n_orgs) - np.bincount(
         came_from, weights=rest, minlength=n_orgs

@@ -26,8 +26,8 @@ def runs_table(plan: Plan, store: RunStore) -> pd.DataFrame:
     figures of a reorganisation)."""
     rows = []
     for key in plan.keys():
-        record = store.read(key)
-        rows.append({**key._asdict(), "seed": record["seed"], **plan.metrics(store, key)})
+        record = plan.read(store, key)
+        rows.append({**key._asdict(), "seed": record["seed"], **record["metrics"]})
     return pd.DataFrame(rows)
 
 

@@ -15,7 +15,7 @@ is the same on one worker or many, on a pool or on Dask, interrupted and resumed
 A reorganising scenario is paired with its counterfactual, the same world without the
 reorganisation: another scenario of the design when one is exactly that (then it is not
 run twice), or a hidden scenario `<name>.counterfactual` otherwise. Both runs keep their
-daily profile, and `metrics()` adds the paired figures when a run is read back.
+daily profile, and `read()` adds the paired figures when a run is read back.
 """
 
 from __future__ import annotations
@@ -87,17 +87,17 @@ class Plan:
             keep_profile=paired or key.scenario in self.twins.values(),
         )
 
-    def metrics(self, store: RunStore, key: RunKey) -> dict[str, float | int]:
-        """A run's outcomes as stored, with the paired figures of a reorganisation added
-        (from its twin's run, which has the same point and replication)."""
+    def read(self, store: RunStore, key: RunKey) -> dict:
+        """A run's record as stored, its metrics with the paired figures of a reorganisation
+        added (from its twin's run, which has the same point and replication)."""
         record = store.read(key)
-        metrics = record["metrics"]
         twin = self.twins.get(key.scenario)
         if twin is not None:
             other = store.read(RunKey(twin, key.point, key.replication))
             own, cf = Profile.from_lists(record["profile"]), Profile.from_lists(other["profile"])
-            metrics.update(paired_figures(own, cf, self._scenario(key.scenario, key.point)))
-        return metrics
+            scenario = self._scenario(key.scenario, key.point)
+            record["metrics"].update(paired_figures(own, cf, scenario))
+        return record
 
     def point_values(self, point: int) -> dict:
         row = self.sample.points.iloc[point]
@@ -155,7 +155,7 @@ class Plan:
 
     def _metric(self, store: RunStore, key: RunKey) -> float:
         if key not in self._metric_cache:
-            self._metric_cache[key] = float(self.metrics(store, key)[self.reps_spec.metric])
+            self._metric_cache[key] = float(self.read(store, key)["metrics"][self.reps_spec.metric])
         return self._metric_cache[key]
 
     # ------------------------------------------------------------------ identity

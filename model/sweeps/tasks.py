@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from model.records.outcomes import MACHINE, flat_names
+from model.records.outcomes import flat_names
 from model.runs.run import run
 from model.scenario import Scenario
 
@@ -65,8 +65,6 @@ def flat_metrics(summary: dict[str, Any]) -> dict[str, float | int]:
     """Scalar outcomes, nested ones by dotted name (by_domain.youth.signal_to_care_days_mean)."""
     out: dict[str, float | int] = {}
     for key, value in summary.items():
-        if key in MACHINE:
-            continue
         if isinstance(value, dict):
             out.update({f"{key}.{k}": v for k, v in flat_metrics(value).items()})
         elif isinstance(value, bool | np.bool_):

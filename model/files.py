@@ -81,13 +81,25 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     A crash or a kill leaves either the old file, or the new one, or a hidden `.tmp` file
     that the next writer ignores; never a truncated file under the real name.
     """
-    path = Path(path)
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         fh.write(raw)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A hidden sibling to write `path` through, for writers that want a file name (pm4py's);
+    renamed into place when the block ends, removed when it fails. It keeps the suffix, from
+    which some writers choose their format."""
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}{path.suffix}"
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +21,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.records.events import Kind
-from model.scenario import ScenarioError
+from model.files import atomic_path, atomic_write
+from model.records.events import KINDS, Kind
+from model.scenario import Scenario, ScenarioError
+from model.sweeps.store import RunStore
 
 # pm4py reads these when it is imported: without them it draws progress bars and warns about
 # optional speed-ups on stderr, where the CLI keeps one line per problem.
 os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "False")
 os.environ.setdefault("PM4PY_SHOW_INTERNAL_WARNINGS", "False")
 
-DEFAULT_START = dt.date(2025, 1, 1)  # the scenario's start_date default, for older folders
+# A folder written before the scenario had a start date began on the default one.
+DEFAULT_START: dt.date = Scenario.model_fields["start_date"].default
 
 # Activities in the domain's words, per kind. Kinds that are not a step of a family's path
 # (a reorganisation's cost and lost hours) have no activity: they concern organisations only.
@@ -57,11 +59,12 @@ ORG_ONLY: dict[Kind, str] = {
     Kind.TRANSITION_COST: "reorganisation cost",
     Kind.TRANSITION_HOURS: "reorganisation hours",
 }
-# The kinds whose `detail` names a second organisation (KINDS in records/events.py).
+# The kinds whose `detail` names a second organisation, and its role: as KINDS declares them
+# (records/events.py: detail "receiving_org" -> "receiving").
 OTHER_ORG: dict[str, str] = {
-    "handover_sent": "receiving",
-    "handover_received": "sending",
-    "transfer": "dissolved",
+    kind.name.lower(): spec.detail.name.removesuffix("_org")
+    for kind, spec in KINDS.items()
+    if spec.detail is not None and spec.detail.name.endswith("_org")
 }
 # Kinds about a case as a whole (docs/event-log.md): they concern every need the case worked on.
 CASE_KINDS = (
@@ -127,15 +130,10 @@ def read_logs(folder: Path | str) -> list[RunLog]:
             "`sdsim run --events parquet` (the default)"
         )
     logs = []
-    for path in sorted((folder / "runs").glob("*/*.events.parquet")):
-        m = re.fullmatch(r"p(\d+)-r(\d+)\.events\.parquet", path.name)
-        if m is None:
-            continue
-        point, rep = int(m.group(1)), int(m.group(2))
-        name = path.parent.name if point == 0 else f"{path.parent.name}/p{point}"
-        logs.append(
-            RunLog(name, rep, starts.get(path.parent.name, DEFAULT_START), pd.read_parquet(path))
-        )
+    for key, path in RunStore(folder).event_logs():
+        name = key.scenario if key.point == 0 else f"{key.scenario}/p{key.point}"
+        start = starts.get(key.scenario, DEFAULT_START)
+        logs.append(RunLog(name, key.replication, start, pd.read_parquet(path)))
     # In the order the comparison or sweep lists its scenarios (its baseline first).
     order = {name: i for i, name in enumerate(starts)}
     logs.sort(key=lambda log: (order.get(log.scenario.split("/")[0], len(order)), log.scenario))
@@ -276,23 +274,25 @@ def ocel_tables(logs: Iterable[RunLog]) -> tuple[pd.DataFrame, pd.DataFrame, pd.
 
 
 def write_export(logs: list[RunLog], fmt: str, out: Path, case: str = "family") -> int:
-    """Write the logs in `fmt` to `out`; the number of events written."""
+    """Write the logs in `fmt` to `out`, whole or not at all; the number of events written."""
     if fmt not in FORMATS:
         raise ScenarioError(f"export: --format {fmt}: expected one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         table = flat_table(logs, case)
-        table.to_csv(out, index=False)
+        atomic_write(out, table.to_csv(index=False))
         return len(table)
     pm4py = _pm4py()
     if fmt == "xes":
         table = flat_table(logs, case)
-        pm4py.write_xes(table, str(out), case_id_key="case:concept:name")
+        with atomic_path(out) as tmp:
+            pm4py.write_xes(table, str(tmp), case_id_key="case:concept:name")
         return len(table)
     from pm4py.objects.ocel.obj import OCEL
 
     events, objects, relations = ocel_tables(logs)
-    pm4py.write_ocel2(OCEL(events=events, objects=objects, relations=relations), str(out))
+    with atomic_path(out) as tmp:
+        pm4py.write_ocel2(OCEL(events=events, objects=objects, relations=relations), str(tmp))
     return len(events)
 
 

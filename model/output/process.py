@@ -21,23 +21,29 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import FancyArrowPatch  # noqa: E402
 
+from model.output.export import ACTIVITIES  # noqa: E402
+from model.records.events import Kind  # noqa: E402
+
 # The steps of a path; effort records (administration, coordination, travel) are hours spent
 # on a case, not steps the family takes, and would put a loop on every node.
-PATH_STEPS: tuple[str, ...] = (
-    "need arises",
-    "signal",
-    "waiting list",
-    "first contact",
-    "intake",
-    "handover sent",
-    "handover received",
-    "escalation",
-    "care start",
-    "transfer (reorganisation)",
-    "care resumed",
-    "care end",
-    "dropout",
-    "case closed",
+PATH_STEPS: tuple[str, ...] = tuple(
+    ACTIVITIES[k]
+    for k in (
+        Kind.NEED,
+        Kind.SIGNAL,
+        Kind.QUEUED,
+        Kind.ASSIGNED,
+        Kind.INTAKE,
+        Kind.HANDOVER_SENT,
+        Kind.HANDOVER_RECEIVED,
+        Kind.ESCALATION,
+        Kind.CARE_START,
+        Kind.TRANSFER,
+        Kind.CARE_RESUMED,
+        Kind.CARE_END,
+        Kind.DROPOUT,
+        Kind.CLOSED,
+    )
 )
 START, END = "▶ start", "■ end"
 
@@ -117,7 +123,11 @@ def variants(t: pd.DataFrame) -> pd.DataFrame:
     g = t.groupby("case:concept:name", sort=False)
     path = g["concept:name"].agg(" → ".join)
     begin = g["day"].min()
-    care = t[t["concept:name"] == "care start"].groupby("case:concept:name")["day"].min()
+    care = (
+        t[t["concept:name"] == ACTIVITIES[Kind.CARE_START]]
+        .groupby("case:concept:name")["day"]
+        .min()
+    )
     per_case = pd.DataFrame({"variant": path, "to_care": care.reindex(path.index) - begin})
     out = (
         per_case.groupby("variant", sort=False)

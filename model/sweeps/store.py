@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from model.files import atomic_write, json_text
 from model.scenario import ScenarioError
+
+# `path` names a run p{point:06d}-r{replication:04d}; its event log adds .events.parquet.
+_EVENTS_NAME = re.compile(r"p(\d+)-r(\d+)\.events\.parquet")
 
 
 class RunKey(NamedTuple):
@@ -73,6 +77,13 @@ class RunStore:
 
     def events_path(self, key: RunKey) -> Path:
         return self.path(key).with_suffix(".events.parquet")
+
+    def event_logs(self) -> Iterator[tuple[RunKey, Path]]:
+        """Every event log the store kept, with its run's key (read back from `path`'s name)."""
+        for path in sorted(self.runs.glob("*/*.events.parquet")):
+            m = _EVENTS_NAME.fullmatch(path.name)
+            if m is not None:
+                yield RunKey(path.parent.name, int(m.group(1)), int(m.group(2))), path
 
     def has(self, key: RunKey) -> bool:
         return self.path(key).exists()

@@ -25,7 +25,7 @@ DOMAIN_LABELS: dict[str, str] = {
 }
 
 # Which organisation serves which municipality in each domain.
-SCHEMES: tuple[str, ...] = ("patchwork", "centralised", "decentralised", "aligned")
+SCHEMES: tuple[str, ...] = ("patchwork", "centralised", "decentralised", "aligned", "cooperating")
 
 # How a case moves between organisations.
 PROTOCOLS: tuple[str, ...] = ("referral", "warm", "integrated")

@@ -5,8 +5,15 @@ capacity is its professionals' weekly hours: a case reserves `care_hours_per_wee
 one professional for as long as it stays, and everything done for the family (intake,
 forms, care, meetings, travel) is done inside that reservation. Overheads therefore
 lengthen stays and lengthen everyone's wait, which is how forms and meetings cost care.
-A professional with H weekly hours holds at most floor(H / care_hours_per_week) cases,
-so no professional is ever planned over their hours.
+
+Capacity is the organisation's case slots: its FTE times weekly hours over the hours a
+case reserves, rounded once for the whole domain (largest remainders, `allot`), so equal
+FTE gives equal capacity under every scheme; each team and professional gets its share of
+them, and every organisation and team at least one.
+
+How teams share work is the scheme's (`link_teams`): alone, overflow to a sister team
+nearby, or one queue over all of them (pooling: near saturation a shared queue waits far
+less than the same professionals in separate queues).
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from model.scenario import ScenarioError
 from model.vocabulary import DOMAINS, CasePhase, IntakeKind
 
 if TYPE_CHECKING:
@@ -75,6 +81,7 @@ class Case:
         "phase",
         "extra_hours",
         "resume_days",
+        "familiarity",
     )
 
     def __init__(
@@ -92,7 +99,7 @@ class Case:
         self.id = id
         self.family = family
         self.org = org
-        self.team = org.team_for(family.municipality)
+        self.team = org.team_for(family)
         self.needs = needs  # needs brought here, triaged once the intake is done
         self.own: list[Need] = []  # needs cared for here
         self.later: list[tuple[Need, Organisation]] = []  # handovers that leave after care
@@ -107,6 +114,23 @@ class Case:
         self.phase = CasePhase.TRANSIT
         self.extra_hours = 0.0  # the professional's time still owed after care (sending handovers)
         self.resume_days = -1.0  # >= 0: care interrupted by a reorganisation, days still to go
+        self.familiarity = 0.0  # how well the sender knew this organisation (a handover's case)
+
+
+def allot(quotas: np.ndarray, total: int | None = None) -> np.ndarray:
+    """Whole slots for fractional quotas: floors, then one more to the largest remainders
+    until `total` (default: the rounded sum) is reached; a quota that got none gets one,
+    since an organisation or team that exists must be able to take a family."""
+    q = np.asarray(quotas, dtype=float)
+    if total is None:
+        total = int(round(float(q.sum())))
+    out = np.floor(q + 1e-9).astype(np.int64)
+    short = total - int(out.sum())
+    if short > 0:
+        order = np.argsort(-(q - out), kind="stable")[:short]
+        out[order] += 1
+    out[out < 1] = 1
+    return out
 
 
 class Professional(mesa.Agent):
@@ -139,7 +163,7 @@ class Team:
     """
 
     __slots__ = ("org", "index", "municipalities", "seat", "fte", "professionals", "free", "queues",
-                 "travel_per_week")  # fmt: skip
+                 "travel_per_week", "partners")  # fmt: skip
 
     def __init__(
         self, org: Organisation, index: int, municipalities: np.ndarray, seat: int, fte: float
@@ -153,25 +177,24 @@ class Team:
         self.free: deque[Professional] = deque()  # one entry per free slot
         self.queues: tuple[deque[Case], ...] = (deque(), deque(), deque())  # mild, moderate, severe
         self.travel_per_week: dict[int, float] = {}  # municipality -> travel hours per care week
+        self.partners: tuple[Team, ...] = ()  # sister teams that share work, nearest first
 
     def staff(
-        self, weekly_hours_per_fte: float, load_hours: float, spanner: np.ndarray, next_pid: int
+        self, weekly_hours_per_fte: float, slots: int, spanner: np.ndarray, next_pid: int
     ) -> int:
-        """Hire round(fte) professionals sharing fte * weekly hours; returns the next free pid."""
+        """Hire len(spanner) professionals sharing the team's FTE and `slots` case slots as
+        evenly as whole slots allow; returns the next free pid."""
         n = len(spanner)
         hours = self.fte * weekly_hours_per_fte / n
-        slots = int(hours // load_hours + 1e-9)
-        if slots < 1:
-            raise ScenarioError(
-                f"{self.org.name}: {hours:.1f} weekly hours per professional cannot hold one case of "
-                f"{load_hours} hours/week; raise workforce.min_fte_per_organisation or fte_per_100k"
-            )
+        base, extra = divmod(slots, n)
         for i in range(n):
             self.professionals.append(
-                Professional(self.org.model, self, next_pid + i, hours, slots, bool(spanner[i]))
+                Professional(
+                    self.org.model, self, next_pid + i, hours, base + (i < extra), bool(spanner[i])
+                )  # fmt: skip
             )
-        for _ in range(slots):  # interleaved, so work spreads over people before it stacks
-            self.free.extend(self.professionals)
+        for k in range(base + (extra > 0)):  # interleaved: work spreads over people first
+            self.free.extend(p for p in self.professionals if p.slots > k)
         return next_pid + n
 
     @property
@@ -193,10 +216,34 @@ class Team:
         self.queues[case.priority - 1].append(case)
 
     def next_case(self) -> Case | None:
-        """Most severe first, first come first served within a severity."""
+        """Most severe first, first come first served within a severity; with nothing of its
+        own waiting, the same rule over the sister teams' queues (the case moves here)."""
         for q in (self.queues[2], self.queues[1], self.queues[0]):
             if q:
                 return q.popleft()
+        if not self.partners:
+            return None
+        best = None
+        for severity in (2, 1, 0):
+            for team in self.partners:
+                q = team.queues[severity]
+                if q and (best is None or q[0].queued_at < best[0].queued_at):
+                    best = q
+            if best is not None:
+                case = best.popleft()
+                case.team = self
+                return case
+        return None
+
+    def take_free_here_or_near(self, case: Case) -> Professional | None:
+        """A free professional of this team, else of the nearest sister team with one (the
+        case then belongs to that team, which travels to the family)."""
+        if self.free:
+            return self.take_free()
+        for team in self.partners:
+            if team.free:
+                case.team = team
+                return team.take_free()
         return None
 
     def release(self, p: Professional) -> None:
@@ -234,25 +281,54 @@ class Organisation(mesa.Agent):
         self.fte = 0.0
         self.cfg = None  # the domain's DomainConfig, set by set_work
         self.active = True  # False once a reorganisation dissolved it (it still finishes its cases)
+        self.specialist = False  # a supra-regional provider of specialised care
+        self.overhead_fte = 0.0  # management and back office (paid, carries no cases)
+        self.rule_books = 1  # rule books its professionals work under (set with the staff)
+        self.admin_factor = 1.0  # registration and reporting time, relative to one rule book
+        self.buys_specialised = (
+            False  # below the minimum scale: specialised care comes from a supra-regional provider
+        )
 
     def set_work(self, dom, preventive_hours: float) -> None:
         """What serving a case here takes, worked out once rather than per case."""
         self.cfg = dom
         self.load = dom.care_hours_per_week  # hours/week a case reserves
         self.days_per_hour = 7.0 / self.load  # days a case stays per hour of work on it
+        registration = dom.registration_admin_hours * self.admin_factor
         self.intake_work = {  # intake kind (or its string) -> (intake hours, registration hours)
-            IntakeKind.FULL: (dom.intake_hours, dom.registration_admin_hours),
-            IntakeKind.SHORT: (dom.short_intake_hours, dom.registration_admin_hours),
+            IntakeKind.FULL: (dom.intake_hours, registration),
+            IntakeKind.SHORT: (dom.short_intake_hours, registration),
             IntakeKind.NONE: (0.0, 0.0),
         }
+        # Reporting on care, more of it under more rule books (never all of a care week).
+        self.reporting_share = min(dom.care_admin_share * self.admin_factor, 0.9)
         self.care_length = CareLength(dom)
         self.preventive_weeks = preventive_hours / self.load
 
-    def team_for(self, municipality: int) -> Team:
-        """The team serving a municipality; a placement from outside the catchment (a shelter
-        elsewhere, for safety) goes to the team at the organisation's seat."""
-        team = self.team_of.get(municipality)
-        return team if team is not None else self.team_of[self.seat]
+    def team_for(self, family: Family) -> Team:
+        """The team serving the family's municipality. A placement from outside the catchment
+        (a shelter elsewhere, for safety) goes to a team in proportion to its FTE, chosen
+        from the family's id (no random draw), so placements spread as staffing assumed."""
+        team = self.team_of.get(family.municipality)
+        if team is not None:
+            return team
+        u = (family.id * 0.6180339887498949) % 1.0
+        return self.teams[min(int(np.searchsorted(self.team_cum_fte, u, side="right")),
+                              len(self.teams) - 1)]  # fmt: skip
+
+    def link_teams(self, pooling: str, max_km: float, xy: np.ndarray) -> None:
+        """Which sister teams share work under the scheme's pooling: none ('local'), those
+        within max_km seat to seat ('overflow'), or all ('pooled'); nearest first."""
+        for team in self.teams:
+            if pooling == "local" or len(self.teams) < 2:
+                team.partners = ()
+                continue
+            others = [t for t in self.teams if t is not team]
+            km = [float(np.hypot(*(xy[t.seat] - xy[team.seat]))) for t in others]
+            order = sorted(range(len(others)), key=lambda i: (km[i], others[i].index))
+            team.partners = tuple(
+                others[i] for i in order if pooling == "pooled" or km[i] <= max_km
+            )
 
     @property
     def professionals(self) -> list[Professional]:
@@ -298,6 +374,8 @@ class Organisation(mesa.Agent):
             self.teams.append(team)
             for m in mine:
                 self.team_of[int(m)] = team
+        shares = np.array([t.fte for t in self.teams]) / max(fte, 1e-12)
+        self.team_cum_fte = np.cumsum(shares) if fte > 0 else np.linspace(1, 1, len(self.teams))
 
 
 def build_organisations(

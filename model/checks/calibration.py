@@ -24,7 +24,7 @@ from model.runs.run import finished_model, replication_seeds
 from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.sweeps.evaluators import map_in_order
-from model.vocabulary import WIJKTEAM, YOUTH
+from model.vocabulary import VT, WIJKTEAM, YOUTH
 
 DEFAULT_SCENARIO = Path("scenarios") / "patchwork.toml"
 # 474 thousand young people in youth care are 10.6 % of those under 23: 4.47 million,
@@ -111,10 +111,20 @@ TARGETS: tuple[Target, ...] = (
         42.0,
         98.0,
         "days",
-        "indicative: mean 6 weeks to intake, youth mental health (MediQuest 2017); "
+        "DESIGN.md, Saturation: mean 6 weeks to intake, youth mental health (MediQuest 2017); "
         "13-14 weeks ambulant youth care, one region (Jeugdhulp Rijnmond 2022-23)",
         "domains.youth.fte_per_100k, decision_latency_days, transfer_latency_days",
-        indicative=True,
+    ),
+    Target(
+        "vt_late_share",
+        "Veilig Thuis: reports first seen after 5 working days",
+        4_200 / (127_340 / 12),
+        0.25,
+        0.55,
+        "share of new VT cases",
+        "DESIGN.md, Saturation: IGJ Dec 2023, ~4,200 safety assessments a month later than 5 "
+        "working days, of ~10,600 reports a month (127,340 in 2023, CBS 85361NED)",
+        "domains.vt.fte_per_100k, domains.vt.care_weeks_mean",
     ),
     Target(
         "youth_cost_per_client_eur",
@@ -158,6 +168,18 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
     youth_hours |= kind == Kind.TRAVEL
     youth_hours &= (a["org"] >= 0) & (org_domain[np.maximum(a["org"], 0)] == YOUTH)
 
+    # Veilig Thuis: days from a report that opens a case to its first contact (the safety
+    # assessment is due within 5 working days: 7 calendar days).
+    vt_assigned = (kind == Kind.ASSIGNED) & (a["domain"] == VT)
+    first_contact = dict(
+        zip(a["need"][vt_assigned].tolist(), t[vt_assigned].tolist(), strict=False)
+    )
+    opened = report & (a["domain"] == VT) & (a["aux"] != ReportType.FOLLOW_UP)
+    opened_t = t[opened]
+    opened_wait = (
+        np.array([first_contact.get(n, np.inf) for n in a["need"][opened].tolist()]) - opened_t
+    )
+
     out: dict[str, list[float]] = {tg.key: [] for tg in TARGETS}
     n_years = int(sc.years + 1e-9)
     for y in range(n_years):
@@ -181,6 +203,10 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
         )
         started = (care_from >= y0) & (care_from < y1) & (care_org == YOUTH)
         out["youth_wait_days"].append(float(delay[started].mean()) if started.any() else np.nan)
+        seen = (opened_t >= y0) & (opened_t < y1)
+        out["vt_late_share"].append(
+            float((opened_wait[seen] > 7.0).mean()) if seen.any() else np.nan
+        )
         clients = int((in_care & (care_org == YOUTH)).sum())
         hours = youth_hours & (t >= y0) & (t < y1)
         cost = float(a["value"][hours].sum()) * hourly[YOUTH]

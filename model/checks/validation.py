@@ -139,6 +139,7 @@ def _rules(sc: Scenario) -> Iterator[tuple[str, str, Callable[[Any], bool]]]:
         for f in ("intake_hours", "short_intake_hours", "registration_admin_hours"):
             yield f"{p}.{f}", "0", _zero
         yield f"{p}.visits_per_week", "0", _zero
+        yield f"{p}.specialised_share", "0 (no supra-regional provider)", _zero
     for f in ("sender_admin_hours", "joint_contact_hours"):
         yield f"protocols.{sc.protocol}.{f}", "0 (it lengthens the sender's stay)", _zero
     if not sc.active_protocol.direct_referral:
@@ -149,6 +150,8 @@ def _rules(sc: Scenario) -> Iterator[tuple[str, str, Callable[[Any], bool]]]:
         yield f"escalation.{f}", "0", _zero
     yield "escalation.preventive_support", "false", lambda v: not v
     yield "workforce.coordination_hours_per_org_week", "0", _zero
+    yield "handover.familiarity_latency_effect", "0 (it would shorten the latency)", _zero
+    yield "handover.rule_book_crossing_admin_hours", "0 (it lengthens the sender's stay)", _zero
 
 
 def requirements(sc: Scenario) -> list[tuple[str, object, str]]:

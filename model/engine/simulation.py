@@ -31,6 +31,7 @@ import numpy as np
 from model.agents.families import Family, FamilyStream, Need, draw_luck
 from model.agents.organisations import (
     Organisation,
+    allot,
     build_organisations,
 )
 from model.engine.calendar import Calendar
@@ -39,14 +40,15 @@ from model.processes.escalation import Escalation
 from model.processes.handover import Handovers
 from model.processes.reorganisation import Reorganiser
 from model.processes.signals import Signals
-from model.records.events import EventLog
+from model.records.events import EventLog, Kind, StaffRole
 from model.scenario import Scenario
 from model.vocabulary import DOMAINS, SHELTER, NeedState
 from model.world.build import build_geography
 from model.world.geography import Geography, nearest_other_region
-from model.world.schemes import catchments
+from model.world.schemes import catchments, governance_bodies, rule_books
 
 INF = math.inf
+MONTH_DAYS = 365.0 / 12
 
 
 @contextmanager
@@ -75,6 +77,8 @@ class SocialDomainModel(mesa.Model):
         self.dom = [scenario.domains[d] for d in DOMAINS]
         self.fam_cfg = scenario.families
         self.protocol = scenario.active_protocol
+        self.scheme_now = scenario.scheme  # a reorganisation may change both
+        self.scheme_options = scenario.schemes
         self.workforce = scenario.workforce
         self.measure_from = scenario.warmup_days
         self.end_day = scenario.warmup_days + scenario.horizon_days
@@ -87,6 +91,8 @@ class SocialDomainModel(mesa.Model):
         self.regions = catchments(self.geography, scenario.scheme, scenario.schemes)
         self.orgs_by_domain = build_organisations(self, self.geography, self.regions)
         self.orgs: list[Organisation] = [o for orgs in self.orgs_by_domain for o in orgs]
+        self.specialists = self._build_specialists()
+        self.orgs.extend(o for o in self.specialists if o is not None)
         self.rewire()
         self._next_pid = 0
         self.staff(self.orgs, self.rng)
@@ -107,35 +113,167 @@ class SocialDomainModel(mesa.Model):
         self.events_processed = 0
 
         self.reorganiser = Reorganiser(self) if scenario.reorganisation else None
+        if self.governance_per_month_possible():
+            self.schedule(0.0, self._governance_month, 0)
 
         self.day = 0
 
     # ------------------------------------------------------------------ set-up
     def staff(self, orgs: list[Organisation], rng: np.random.Generator) -> None:
-        """Teams and professionals for new organisations; boundary spanners drawn from rng."""
+        """Teams and professionals for new organisations; boundary spanners drawn from rng.
+
+        FTE follow the population an organisation serves: for shelter the women it
+        receives from elsewhere too (`placement_outside_region_share`), not its own; an
+        organisation below a domain's minimum scale gives the specialised share of its work
+        to the supra-regional provider. Case slots are rounded once per domain (`allot`),
+        so equal FTE gives equal capacity under every scheme."""
         wf = self.workforce
         geo = self.geography
-        pid = self._next_pid
+        demand = self._demand_population(orgs)
         for org in orgs:
             dom = self.dom[org.domain]
-            pop = float(geo.population[org.catchment].sum())
-            fte = max(dom.fte_per_100k * pop / 1e5, wf.min_fte_per_organisation)
+            fte = max(dom.fte_per_100k * demand[org.oid] / 1e5, wf.min_fte_per_organisation)
             org.set_work(dom, self.scenario.escalation.preventive_hours)
             org.form_teams(fte, dom.team_fte, geo.population, geo.xy_km)
-            for team in org.teams:
+            org.overhead_fte = wf.overhead_fte_per_organisation + wf.overhead_share * fte
+        slots: dict[int, int] = {}
+        for d in range(len(DOMAINS)):
+            mine = [o for o in orgs if o.domain == d]
+            if mine:
+                quotas = [o.fte * wf.weekly_hours_per_fte / o.load for o in mine]
+                slots.update(
+                    zip((o.oid for o in mine), allot(np.array(quotas)).tolist(), strict=True)
+                )
+        pooling = self.scheme_options.rules(self.scheme_now).pooling
+        pid = self._next_pid
+        t = self.now
+        for org in orgs:
+            per_team = allot(np.array([tm.fte for tm in org.teams]) / org.fte * slots[org.oid],
+                             slots[org.oid]) if org.fte > 0 else [1] * len(org.teams)  # fmt: skip
+            for team, n_slots in zip(org.teams, per_team, strict=True):
                 n = max(1, round(team.fte))
                 spanner = rng.random(n) < self.protocol.boundary_spanner_share
-                pid = team.staff(wf.weekly_hours_per_fte, dom.care_hours_per_week, spanner, pid)
+                pid = team.staff(wf.weekly_hours_per_fte, int(n_slots), spanner, pid)
+            org.link_teams(pooling, wf.overflow_max_km, geo.xy_km)
+            for role, fte in (
+                (StaffRole.CASEWORK, org.fte),
+                (StaffRole.OVERHEAD, org.overhead_fte),
+            ):
+                self.log.record(t, Kind.STAFFING, org=org.oid, domain=org.domain, value=fte,
+                                detail=role, aux=org.rule_books)  # fmt: skip
         self._next_pid = pid
 
+    def unstaff(self, t: float, org: Organisation) -> None:
+        """A dissolved organisation's pay stops (its professionals move to the successors,
+        which were staffed for the work by the usual rule)."""
+        for role, fte in ((StaffRole.CASEWORK, org.fte), (StaffRole.OVERHEAD, org.overhead_fte)):
+            self.log.record(t, Kind.STAFFING, org=org.oid, domain=org.domain, value=-fte,
+                            detail=role, aux=org.rule_books)  # fmt: skip
+
+    def _demand_population(self, orgs: list[Organisation]) -> dict[int, float]:
+        """The inhabitants whose needs each organisation is staffed for."""
+        geo = self.geography
+        pop = geo.population.astype(float)
+        share = self.dom[SHELTER].placement_outside_region_share
+        elsewhere = nearest_other_region(geo, self.regions["shelter"])
+        inflow = np.bincount(elsewhere, weights=pop * share, minlength=len(self.regions["shelter"]))
+        out = {}
+        for org in orgs:
+            own = float(pop[org.catchment].sum())
+            if org.domain == SHELTER and not org.specialist:
+                own = own * (1 - share) + float(inflow[org.region])
+            if org.specialist:
+                out[org.oid] = own * self._specialised_work_share(org.domain)
+            elif self._buys_specialised(org):
+                out[org.oid] = own * (1 - self._specialised_work_share(org.domain))
+            else:
+                out[org.oid] = own
+        return out
+
+    def _specialised_work_share(self, d: int) -> float:
+        """The share of a domain's needs that are specialised: of the moderate and severe."""
+        dom = self.dom[d]
+        return dom.specialised_share * (1 - dom.severity_shares[0])
+
+    def _buys_specialised(self, org: Organisation) -> bool:
+        return (
+            not org.specialist
+            and self.specialists[org.domain] is not None
+            and float(self.geography.population[org.catchment].sum())
+            < self.dom[org.domain].specialised_min_population
+        )
+
+    def _build_specialists(self) -> list[Organisation | None]:
+        """Per domain, the supra-regional provider that organisations below the minimum
+        scale buy specialised care from; None where every organisation is big enough (or
+        the domain has no specialised share). Its catchment: the small organisations'
+        municipalities; its seat: the largest of them."""
+        geo = self.geography
+        out: list[Organisation | None] = []
+        oid = len(self.orgs)
+        for d, orgs in enumerate(self.orgs_by_domain):
+            dom = self.dom[d]
+            small = [o for o in orgs
+                     if float(geo.population[o.catchment].sum()) < dom.specialised_min_population]  # fmt: skip
+            if dom.specialised_share <= 0 or not small:
+                out.append(None)
+                continue
+            catchment = np.sort(np.concatenate([o.catchment for o in small]))
+            seat = int(catchment[np.argmax(geo.population[catchment])])
+            org = Organisation(self, oid, d, len(self.regions[DOMAINS[d]]), "SUPRA",
+                               f"{DOMAINS[d]} supra-regional", catchment, seat,
+                               int(geo.province[seat]))  # fmt: skip
+            org.specialist = True
+            out.append(org)
+            oid += 1
+        return out
+
     def rewire(self) -> None:
-        """Who serves each municipality, from self.regions and self.orgs_by_domain (again after
-        a reorganisation)."""
+        """Who serves each municipality, whose rule books apply, and who buys specialised
+        care, from self.regions and self.orgs_by_domain (again after a reorganisation)."""
         self._serving = [
             [orgs[r] for r in self.regions[d].member]
             for d, orgs in zip(DOMAINS, self.orgs_by_domain, strict=True)
         ]
         self._shelter_elsewhere = self._nearest_other_shelter()
+        self.rule_book = rule_books(self.regions, self.scheme_options.rules(self.scheme_now))
+        growth = self.workforce.rule_book_admin_growth
+        for org in self.orgs:
+            org.rule_books = len(np.unique(self.rule_book[org.domain][org.catchment]))
+            org.admin_factor = 1.0 + growth * math.log(org.rule_books)
+            org.buys_specialised = self._buys_specialised(org)
+            if org.teams:  # a reorganisation may change how teams share work
+                org.link_teams(self.scheme_options.rules(self.scheme_now).pooling,
+                               self.workforce.overflow_max_km, self.geography.xy_km)  # fmt: skip
+            if org.cfg is not None:
+                org.set_work(org.cfg, self.scenario.escalation.preventive_hours)
+        self.bodies = governance_bodies(self.regions)
+
+    def specialist(self, domain: int) -> Organisation | None:
+        return self.specialists[domain]
+
+    def book_of(self, org: Organisation, municipality: int) -> int:
+        """The rule book an organisation works under for a family from a municipality: the
+        family's, or for a family from outside its catchment, that of its seat."""
+        if municipality not in org.catchment_set:
+            municipality = org.seat
+        return int(self.rule_book[org.domain][municipality])
+
+    # ------------------------------------------------------------------ governance
+    def governance_per_month_possible(self) -> bool:
+        g = self.scenario.governance
+        return g.hours_per_body_year > 0 or g.hours_per_member_year > 0
+
+    def _governance_month(self, t: float, month: int) -> None:
+        """A month of every regional body's meetings, booked as hours (the bodies of the
+        scheme in force: a reorganisation changes them)."""
+        g = self.scenario.governance
+        for i, body in enumerate(self.bodies):
+            hours = (g.hours_per_body_year + g.hours_per_member_year * len(body.members)) / 12
+            self.log.record(t, Kind.GOVERNANCE, value=hours, detail=len(body.members), aux=i)
+        nxt = (month + 1) * MONTH_DAYS
+        if nxt < self.end_day:
+            self.schedule(nxt, self._governance_month, month + 1)
 
     def _nearest_other_shelter(self) -> list[Organisation]:
         """For safety, a shelter outside one's own region: the nearest other one."""
@@ -343,6 +481,11 @@ class SocialDomainModel(mesa.Model):
                     "fte": o.fte,
                     "professionals": len(o.professionals),
                     "case_slots": o.capacity,
+                    "teams": len(o.teams),
+                    "overhead_fte": o.overhead_fte,
+                    "rule_books": o.rule_books,
+                    "specialist": o.specialist,
+                    "buys_specialised": o.buys_specialised,
                     "care_hours_per_week": load,
                     "active": o.active,
                 }
@@ -379,4 +522,6 @@ class SocialDomainModel(mesa.Model):
             hourly_cost_eur=np.array([d.hourly_cost_eur for d in self.dom]),
             day_cost_eur=np.array([d.day_cost_eur for d in self.dom]),
             fte_total=float(sum(o.fte for o in self.orgs if o.active)),
+            weekly_hours_per_fte=self.workforce.weekly_hours_per_fte,
+            governance_hourly_cost_eur=self.scenario.governance.hourly_cost_eur,
         )

@@ -58,6 +58,8 @@ ACTIVITIES: dict[Kind, str] = {
 ORG_ONLY: dict[Kind, str] = {
     Kind.TRANSITION_COST: "reorganisation cost",
     Kind.TRANSITION_HOURS: "reorganisation hours",
+    Kind.STAFFING: "staffing",
+    Kind.GOVERNANCE: "governance meetings",  # linked to its regional body, not an organisation
 }
 # The kinds whose `detail` names a second organisation, and its role: as KINDS declares them
 # (records/events.py: detail "receiving_org" -> "receiving").
@@ -225,7 +227,8 @@ def ocel_tables(logs: Iterable[RunLog]) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     Object types: family, need, case (a family's stay at one organisation) and organisation.
     A record links to the family, its need (and, for a record about a case as a whole, every
     need the case worked on), its case, its organisation and the second organisation a handover or
-    transfer names; a reorganisation's cost links to its organisation only."""
+    transfer names; a reorganisation's cost and a staffing change link to their organisation
+    only, a month of governance to its regional body (object type "regional body")."""
     events, links = [], []
     for log in logs:
         ev = log.events.reset_index(drop=True)
@@ -257,6 +260,7 @@ def ocel_tables(logs: Iterable[RunLog]) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         link(fam & (ev["need"] >= 0), ev["need"], "need", "need")
         link(fam & (ev["case"] >= 0), ev["case"], "case", "case")
         link(keep & (ev["org"] >= 0), ev["org"], "organisation", "organisation")
+        link(keep & (kind == "governance"), ev["aux"], "regional body", "body")
         for k, role in OTHER_ORG.items():
             link(keep & (kind == k) & (ev["detail"] >= 0), ev["detail"], "organisation", role)
         # A record about a case touches every need the case worked on.

@@ -83,7 +83,7 @@ class Care:
         case.queued_at = t
         self.log.case_record(t, KIND_QUEUED, case, need=case.needs[0].id, detail=case.priority)
         team = case.team
-        p = team.take_free()
+        p = team.take_free_here_or_near(case)
         if p is not None:
             self.assign(t, case, p)
         else:
@@ -97,9 +97,10 @@ class Care:
         case.phase = PHASE_INTAKE
         log = self.log
         first = case.needs[0]
-        log.case_record(t, KIND_ASSIGNED, case, need=first.id, value=t - case.queued_at)
+        log.case_record(t, KIND_ASSIGNED, case, need=first.id, value=t - case.queued_at,
+                        aux=case.team is not org.team_for(case.family))  # fmt: skip
         if case.sender is not None:
-            m.handovers.learn(case, prof)
+            m.handovers.learn(t, case, prof)
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
         if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
             oldest = min(n.arose for n in case.needs)
@@ -172,7 +173,7 @@ class Care:
                                       n.care_length_normal_score)
                     for n in case.own)  # fmt: skip
         care_hours = load * weeks
-        reporting = care_hours * org.cfg.care_admin_share
+        reporting = care_hours * org.reporting_share
         others = [oid for oid, cases in fam.open_cases.items() if cases and oid != org.oid]
         coordination = 0.0
         if others:

@@ -3,11 +3,19 @@
 Triage decides which needs an organisation keeps and which it hands over, and to whom.
 A handover costs the sender administration (re-typing into the receiver's form) or a
 joint first contact, takes a transfer latency, lands in the receiver's queue and, unless
-information travels with the case, means a full new intake. Crossing a region border
-(catchments that do not nest) or a province border adds latency and a chance that
-information is lost; a sender who knows the receiving organisation (familiarity from
-joint cases, or a boundary spanner) feels less of both. What each protocol changes is
-in protocols.py; this module applies it.
+information travels with the case, means a full new intake. Any handover may lose
+information; crossing into another rule book (other forms and codes for this family)
+adds to that chance and to the sender's paperwork; crossing a region border (catchments
+that do not nest) or a province border adds latency and loss; a handover to a
+supra-regional provider of specialised care (bought by organisations below the minimum
+scale) adds its own latency.
+
+Familiarity acts on every handover: a sender who knows the receiving organisation, from
+joint cases (1 - exp(-cases / scale)) or as a boundary spanner, saves part of the
+transfer latency and all the border latency, and loses less. What a professional knows
+of a partner fades as colleagues leave (`workforce.turnover_per_year`), so familiarity
+needs a steady flow of shared cases: one spread over many partners stays thin. What each
+protocol changes is in protocols.py; this module applies it.
 
 Onward referral: when care for a need ends, a domain may find a need in another domain
 and hand it on (`onward_referral`, per receiving domain; all zero by default). The new
@@ -37,6 +45,8 @@ if TYPE_CHECKING:
 REGION_BORDER = int(HandoverFlag.REGION_BORDER)
 PROVINCE_BORDER = int(HandoverFlag.PROVINCE_BORDER)
 PLACED_ELSEWHERE = int(HandoverFlag.PLACED_ELSEWHERE)
+RULE_BOOK = int(HandoverFlag.RULE_BOOK)
+SPECIALIST = int(HandoverFlag.SPECIALIST)
 # Enum members as module globals, for the per-event code below (why: see care.py).
 KIND_NEED, KIND_ADMIN, KIND_COORDINATION = Kind.NEED, Kind.ADMIN, Kind.COORDINATION
 KIND_HANDOVER_SENT, KIND_HANDOVER_RECEIVED = Kind.HANDOVER_SENT, Kind.HANDOVER_RECEIVED
@@ -54,9 +64,12 @@ class Handovers:
         self.domains = [sc.domains[d] for d in ("wijkteam", "youth", "vt", "shelter")]
         self.wijkteam_mandate = sc.domains.wijkteam.youth_mandate_max_severity
         self.preventive = sc.escalation.preventive_support
-        self.joint: dict[
-            tuple[int, int], int
-        ] = {}  # (professional pid, organisation oid) -> joint cases
+        # (professional pid, organisation oid) -> (joint cases as remembered, on day): what is
+        # remembered fades at the turnover rate, brought up to date when read or added to.
+        self.joint: dict[tuple[int, int], tuple[float, float]] = {}
+        self.fade_per_day = -math.log1p(-sc.workforce.turnover_per_year) / 365.0
+        # A need is specialised when moderate or severe and in the tail of its care length.
+        self.specialised_from = [1.0 - sc.domains[d].specialised_share for d in DOMAINS]
         self._border: dict[tuple[int, int], int] = {}
         # Per sending domain: cumulative onward probabilities, or None when it never refers on.
         self.onward_cum: list[np.ndarray | None] = []
@@ -91,8 +104,19 @@ class Handovers:
             need.domain == SHELTER
             and family.placement_uniform < self.domains[SHELTER].placement_outside_region_share
         ):
-            return m.shelter_elsewhere(family.municipality)
-        return m.serving(need.domain, family.municipality)
+            to = m.shelter_elsewhere(family.municipality)
+        else:
+            to = m.serving(need.domain, family.municipality)
+        if to.buys_specialised and self.specialised(need):
+            return m.specialist(need.domain)
+        return to
+
+    def specialised(self, need: Need) -> bool:
+        """Needs a specialised function: moderate or severe, and among the longest of its
+        domain (the tail of the care-length quantile; no random draw of its own)."""
+        return (
+            need.severity >= 2 and need.care_length_quantile >= self.specialised_from[need.domain]
+        )
 
     def leaves_now(self, org: Organisation, need: Need) -> bool:
         """Urgent needs and shelter leave at once; others wait for the sender's own work when
@@ -140,23 +164,30 @@ class Handovers:
             self._border[key] = self._border[(b.oid, a.oid)] = flags
         return flags
 
-    def familiarity(self, p: Professional, org: Organisation) -> float:
+    def familiarity(self, t: float, p: Professional, org: Organisation) -> float:
+        """How well a professional knows an organisation (0..1) on day t."""
         known = 1.0 - math.exp(
-            -self.joint.get((p.pid, org.oid), 0) / self.cfg.familiarity_cases_scale
+            -self.joint_cases(t, p.pid, org.oid) / self.cfg.familiarity_cases_scale
         )
         if p.boundary_spanner:
             return max(known, self.cfg.boundary_spanner_familiarity)
         return known
 
-    def learn(self, case: Case, receiver: Professional) -> None:
+    def joint_cases(self, t: float, pid: int, oid: int) -> float:
+        """Joint cases a professional remembers with an organisation, faded to day t."""
+        entry = self.joint.get((pid, oid))
+        if entry is None:
+            return 0.0
+        cases, since = entry
+        return cases * math.exp(-self.fade_per_day * (t - since))
+
+    def learn(self, t: float, case: Case, receiver: Professional) -> None:
         """A joint case: sender and receiver each know the other's organisation a little better."""
         sender = case.sender
         if sender is None or sender.professional is None:
             return
-        k1 = (sender.professional.pid, case.org.oid)
-        k2 = (receiver.pid, sender.org.oid)
-        self.joint[k1] = self.joint.get(k1, 0) + 1
-        self.joint[k2] = self.joint.get(k2, 0) + 1
+        for pid, oid in ((sender.professional.pid, case.org.oid), (receiver.pid, sender.org.oid)):
+            self.joint[(pid, oid)] = (self.joint_cases(t, pid, oid) + 1.0, t)
 
     def forget(self, pids: set[int] | None = None, oids: set[int] | None = None) -> None:
         """Tear the familiarity network (a reorganisation moves people and dissolves organisations)."""
@@ -183,11 +214,21 @@ class Handovers:
         proto = self.protocol
         cfg = self.cfg
         flags = self.border(sender.org, receiver)
-        f = self.familiarity(sender.professional, receiver) if flags else 0.0
-        latency = proto.transfer_latency_days
+        mun = fam.municipality
+        if m.book_of(sender.org, mun) != m.book_of(receiver, mun):
+            flags |= RULE_BOOK
+        f = self.familiarity(t, sender.professional, receiver)
+        latency = proto.transfer_latency_days * (1 - cfg.familiarity_latency_effect * f)
         if receiver.domain == YOUTH and proto.municipal_decision:
             latency += self.domains[YOUTH].decision_latency_days
-        p_loss = 0.0
+        if receiver.specialist:
+            flags |= SPECIALIST
+            latency += cfg.specialised_latency_days
+        p_loss = cfg.info_loss_prob
+        admin = proto.sender_admin_hours
+        if flags & RULE_BOOK:
+            p_loss += cfg.rule_book_info_loss_prob
+            admin += cfg.rule_book_crossing_admin_hours
         if flags & REGION_BORDER:
             latency += cfg.region_border_latency_days * (1 - f)
             p_loss += cfg.region_border_info_loss_prob
@@ -203,16 +244,17 @@ class Handovers:
             flags |= PLACED_ELSEWHERE
         case = Case(m.new_id("case"), fam, receiver, list(needs), sender.episode, intake,
                     sender=sender, info_lost=info_lost, border=flags)  # fmt: skip
+        case.familiarity = f
         fam.open_cases.setdefault(receiver.oid, []).append(case)
         need_id = needs[0].id
         self._log_sent(t, sender, need_id, case.id, latency, receiver.oid)
-        if proto.sender_admin_hours > 0:
-            log.case_record(t, KIND_ADMIN, sender, need=need_id, value=proto.sender_admin_hours,
+        if admin > 0:
+            log.case_record(t, KIND_ADMIN, sender, need=need_id, value=admin,
                             detail=ADMIN_RETYPING)  # fmt: skip
         if proto.joint_contact_hours > 0:  # one other organisation: the receiver
             log.case_record(t, KIND_COORDINATION, sender, need=need_id,
                             value=proto.joint_contact_hours, detail=1)  # fmt: skip
-        sender.extra_hours += proto.sender_admin_hours + proto.joint_contact_hours
+        sender.extra_hours += admin + proto.joint_contact_hours
         m.schedule(t + latency, self.receive, case)
 
     def _log_sent(self, t: float, sender: Case, need: int, receiving_case: int, latency: float,
@@ -226,5 +268,6 @@ class Handovers:
 
     def receive(self, t: float, case: Case) -> None:
         self.model.log.case_record(t, KIND_HANDOVER_RECEIVED, case, need=case.needs[0].id,
-                                   detail=case.sender.org.oid, aux=case.border)  # fmt: skip
+                                   value=case.familiarity, detail=case.sender.org.oid,
+                                   aux=case.border)  # fmt: skip
         self.model.care.admit(t, case)

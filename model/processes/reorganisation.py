@@ -105,7 +105,7 @@ class Reorganiser:
         if not new_protocol:
             return
         fresh = {o.oid for o in created}
-        for org in (o for orgs in m.orgs_by_domain for o in orgs):
+        for org in [o for o in m.orgs if o.active]:  # the supra-regional providers too
             if org.oid not in fresh:  # new organisations were staffed under the new protocol
                 self._redraw_spanners(org, old_share, m.protocol.boundary_spanner_share)
                 for team in org.teams:
@@ -123,6 +123,7 @@ class Reorganiser:
         options = cfg.schemes or self.options
         regions = catchments(m.geography, scheme, options)
         self.scheme, self.options = scheme, options
+        m.scheme_now, m.scheme_options = scheme, options
         created: list[Organisation] = []
         dissolved: list[Organisation] = []
         by_domain = []
@@ -147,6 +148,7 @@ class Reorganiser:
         m.staff(created, self.rng)
         for org in dissolved:
             org.active = False
+            m.unstaff(t, org)
         m.rewire()
 
         pools = self._close_new(t, created, cfg)
@@ -312,7 +314,7 @@ class Reorganiser:
             del fam.open_cases[case.org.oid]
         fam.open_cases.setdefault(to.oid, []).append(case)
         case.org = to
-        case.team = to.team_for(fam.municipality)
+        case.team = to.team_for(fam)
 
     # ------------------------------------------------------------------ capacity
     def _hold(self, case: Case, pools: dict[int, dict[Team, list]]) -> None:
@@ -322,7 +324,7 @@ class Reorganiser:
         pool = pools.get(to.oid)
         if pool is None:  # the successor existed already (a placement elsewhere)
             return
-        team = to.team_for(case.family.municipality)
+        team = to.team_for(case.family)
         for candidate in (team, *to.teams):
             if pool[candidate]:
                 self.holds[case.id] = (candidate, pool[candidate].pop())

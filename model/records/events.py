@@ -57,6 +57,8 @@ class Kind(IntEnum):
     CARE_RESUMED = 16
     TRANSITION_COST = 17
     TRANSITION_HOURS = 18
+    STAFFING = 19
+    GOVERNANCE = 20
 
 
 class ReportType(IntEnum):
@@ -85,6 +87,15 @@ class HandoverFlag(IntFlag):
     REGION_BORDER = 1  # the catchments do not nest
     PROVINCE_BORDER = 2
     PLACED_ELSEWHERE = 4  # deliberately outside the home region (a shelter, for safety)
+    RULE_BOOK = 8  # sender and receiver work under different rule books for this family
+    SPECIALIST = 16  # to a supra-regional provider of specialised care
+
+
+class StaffRole(IntEnum):
+    """A `staffing` record's `detail`: which paid staff changed."""
+
+    CASEWORK = 0  # case-carrying professionals
+    OVERHEAD = 1  # management and back office
 
 
 class EscalationCause(IntEnum):
@@ -166,6 +177,7 @@ KINDS: dict[Kind, KindSpec] = {
     Kind.ASSIGNED: KindSpec(
         "first contact: a professional takes the case",
         value=Field("days_waited", "days", note="in the queue"),
+        aux=Field("sister_team", note=_FLAG.format("a sister team, not the family's own, took it")),
     ),
     Kind.INTAKE: KindSpec(
         "an intake",
@@ -186,6 +198,7 @@ KINDS: dict[Kind, KindSpec] = {
     ),
     Kind.HANDOVER_RECEIVED: KindSpec(
         "the handover arrives",
+        value=Field("familiarity", "0..1", note="how well the sender knew the receiver"),
         detail=Field("sending_org", note="an org id"),
         aux=Field("flags", codes=HandoverFlag),
     ),
@@ -234,6 +247,20 @@ KINDS: dict[Kind, KindSpec] = {
         value=Field("hours", _HOURS),
         detail=Field("reason", codes=LossReason),
         aux=Field("paid", note=_FLAG.format("they are paid (in reorganisation_cost_eur)")),
+    ),
+    Kind.STAFFING: KindSpec(
+        "an organisation's paid staff changes (staffed at the start or by a reorganisation: "
+        "positive; dissolved: negative); paid hours are these FTE times weekly hours over time",
+        value=Field("fte", "FTE", note="the change"),
+        detail=Field("role", codes=StaffRole),
+        aux=Field("rule_books", note="rule books the organisation works under"),
+    ),
+    Kind.GOVERNANCE: KindSpec(
+        "a month of a regional body's meetings: officials' and managers' hours (org, "
+        "municipality: -1)",
+        value=Field("hours", _HOURS),
+        detail=Field("members", note="member municipalities"),
+        aux=Field("body", note="the body's number in this run"),
     ),
 }
 

@@ -51,6 +51,7 @@ from model.records.events import (
     HandoverFlag,
     Kind,
     ReportType,
+    StaffRole,
 )
 from model.records.outcomes import AREA_MEANS
 from model.vocabulary import DOMAINS, CasePhase
@@ -74,6 +75,8 @@ class RunInfo:
     hourly_cost_eur: np.ndarray  # per domain
     day_cost_eur: np.ndarray  # per domain
     fte_total: float
+    weekly_hours_per_fte: float = 36.0
+    governance_hourly_cost_eur: float = 0.0
 
 
 def _percentiles(x: np.ndarray) -> tuple[float, float, float]:
@@ -250,6 +253,63 @@ def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
     return out
 
 
+def paid_hours(c: Mapping[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
+    """The window's paid hours of each `staffing` record (FTE x weekly hours / 7 x the days
+    of the window it is in force), and the records' mask."""
+    staffing = c["kind"] == Kind.STAFFING
+    start = np.maximum(c["time"][staffing], info.measure_from)
+    days = np.maximum(info.end_day - start, 0.0)
+    return c["value"][staffing] * info.weekly_hours_per_fte / 7.0 * days, staffing
+
+
+def scheme_figures(c: Mapping[str, np.ndarray], info: RunInfo, hours_total: float) -> dict:
+    """What the scheme does to staff, handovers and governance (the `scheme` group and the
+    full cost)."""
+    kind, t, value, detail, aux = c["kind"], c["time"], c["value"], c["detail"], c["aux"]
+    win = t >= info.measure_from
+    hours, staffing = paid_hours(c, info)
+    role = detail[staffing]
+    dom = info.org_domain[c["org"][staffing]]
+    casework = float(hours[role == StaffRole.CASEWORK].sum())
+    overhead = float(hours[role == StaffRole.OVERHEAD].sum())
+    care = win & (kind == Kind.CARE_START)
+    care_days = float((aux[care] * info.day_cost_eur[info.org_domain[c["org"][care]]]).sum())
+    gov = kind == Kind.GOVERNANCE
+    gov_hours = float(value[gov & win].sum())
+    gov_cost = gov_hours * info.governance_hourly_cost_eur
+    full = float((hours * info.hourly_cost_eur[dom]).sum()) + care_days + gov_cost
+    assigned = win & (kind == Kind.ASSIGNED)
+    received = win & (kind == Kind.HANDOVER_RECEIVED)
+    flags = aux[received]
+    nan = float("nan")
+    # Rule books: each organisation's last casework record, over those still paid.
+    case_rows = staffing.copy()
+    case_rows[staffing] = role == StaffRole.CASEWORK
+    orgs = c["org"][case_rows]
+    net = np.bincount(orgs, weights=value[case_rows], minlength=len(info.org_domain))
+    last_books = np.zeros(len(info.org_domain))
+    last_books[orgs] = aux[case_rows]  # in time order: the last one stays
+    paid = net > 1e-9
+    months = t[gov]
+    last_month = gov & (t == months.max()) if len(months) else gov
+    return {
+        "paid_hours_casework": casework,
+        "idle_hours_share": 1 - hours_total / casework if casework > 0 else nan,
+        "paid_hours_overhead": overhead,
+        "hours_governance": gov_hours,
+        "cost_eur_full": full,
+        "cost_eur_governance": gov_cost,
+        "sister_team_share": float(aux[assigned].mean()) if assigned.any() else nan,
+        "familiarity_at_handover_mean": float(value[received].mean()) if received.any() else nan,
+        "rule_book_crossing_share": float(((flags & HandoverFlag.RULE_BOOK) > 0).mean())
+        if received.any()
+        else nan,
+        "rule_books_per_organisation_mean": float(last_books[paid].mean()) if paid.any() else nan,
+        "specialised_handovers": int(((flags & HandoverFlag.SPECIALIST) > 0).sum()),
+        "governance_bodies": len(np.unique(aux[last_month])),
+    }
+
+
 def summarise(
     a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo
 ) -> dict[str, float | int | dict]:
@@ -331,6 +391,7 @@ def summarise(
         "cost_eur_total": cost,
         "cost_eur_per_family": cost / n_fam if n_fam else nan,
         "fte_total": info.fte_total,
+        **scheme_figures(c, info, total_hours),
     }
     little = littles_law(c, info)
     present = little[little["cases_present"] > 0]

@@ -65,6 +65,7 @@ GROUPS: dict[str, str] = {
     "escalation": "Escalation and Veilig Thuis reports",
     "care": "Care received",
     "cost": "Cost",
+    "scheme": "How the scheme acts: pooling, rule books, familiarity, specialised care, governance",
     "check": "Checks of the run",
     "by_domain": "Per domain",
     "reorganisation": "Reorganisation",
@@ -502,6 +503,130 @@ OUTCOMES: tuple[Outcome, ...] = (
         "Professionals at all organisations, in full-time equivalents: an input, to read "
         "hours and cost against.",
         "Not from the log: the organisations' staff (RunInfo.fte_total), no event kind.",
+    ),
+    Outcome(
+        "paid_hours_casework",
+        "paid hours of case-carrying staff",
+        "hours",
+        _NEITHER,
+        "cost",
+        "Hours paid to case-carrying professionals in the window, busy or not.",
+        "Sum over `staffing` records (role casework) of value (FTE) x weekly hours / 7 x the "
+        "days of the window after the record.",
+    ),
+    Outcome(
+        "idle_hours_share",
+        "paid time not spent on a family",
+        "share",
+        _NEITHER,
+        "cost",
+        "Share of case-carrying staff's paid hours booked to no family: the slack that "
+        "keeps queues short, largest in small teams sized for their peaks.",
+        "1 - `hours_total` (hours records) / `paid_hours_casework` (`staffing` records).",
+        key_table=True,
+    ),
+    Outcome(
+        "paid_hours_overhead",
+        "paid hours of management and back office",
+        "hours",
+        _LOWER,
+        "cost",
+        "Hours paid to overhead staff (management, back office) in the window: a fixed part "
+        "per organisation and a part that grows with it.",
+        "As `paid_hours_casework`, over `staffing` records of role overhead.",
+    ),
+    Outcome(
+        "hours_governance",
+        "governance hours",
+        "hours",
+        _LOWER,
+        "cost",
+        "Hours of officials and managers in regional bodies in the window.",
+        "Sum of the value of `governance` records in the window.",
+    ),
+    Outcome(
+        "cost_eur_full",
+        "full cost",
+        "EUR",
+        _LOWER,
+        "cost",
+        "What the window costs in full: every paid hour of case-carrying and overhead "
+        "staff (idle or not) at its domain's hourly cost, planned shelter days at the day "
+        "cost, and governance hours; the reorganisation's one-off costs apart.",
+        "Paid hours from `staffing` records x the domain's hourly cost, plus aux x day cost "
+        "of `care_start` records in the window, plus `governance` hours x their hourly cost.",
+        key_table=True,
+    ),
+    Outcome(
+        "cost_eur_governance",
+        "cost of governance",
+        "EUR",
+        _LOWER,
+        "cost",
+        "`hours_governance` at the hourly cost of officials and managers (borne by the "
+        "municipalities).",
+        "Sum of the value of `governance` records in the window x governance.hourly_cost_eur.",
+    ),
+    # ------------------------------------------------------------------- scheme
+    Outcome(
+        "sister_team_share",
+        "first contacts by a sister team",
+        "share",
+        _NEITHER,
+        "scheme",
+        "Share of first contacts made by another team of the same organisation than the "
+        "family's own (pooling at work).",
+        "Mean of the aux of `assigned` records in the window.",
+    ),
+    Outcome(
+        "familiarity_at_handover_mean",
+        "familiarity at handover",
+        "0..1",
+        _HIGHER,
+        "scheme",
+        "How well senders knew the organisation they handed over to, on average.",
+        "Mean of the value of `handover_received` records in the window.",
+    ),
+    Outcome(
+        "rule_book_crossing_share",
+        "handovers into another rule book",
+        "share",
+        _LOWER,
+        "scheme",
+        "Share of handovers where sender and receiver work under different rule books for "
+        "the family (other forms and codes: more paperwork, more information lost).",
+        "Share of `handover_received` records in the window whose aux has the rule_book flag.",
+    ),
+    Outcome(
+        "rule_books_per_organisation_mean",
+        "rule books per organisation",
+        "count",
+        _LOWER,
+        "scheme",
+        "Rule books an organisation's professionals work under, on average over the "
+        "organisations paid at the end of the run.",
+        "Per organisation the aux of its last `staffing` record (casework); mean over those "
+        "whose staffing records sum to more than zero FTE.",
+    ),
+    Outcome(
+        "specialised_handovers",
+        "handovers to a supra-regional provider",
+        "count",
+        _NEITHER,
+        "scheme",
+        "Handovers of specialised needs to a supra-regional provider, by organisations "
+        "below the minimum scale.",
+        "`handover_received` records in the window whose aux has the specialist flag.",
+    ),
+    Outcome(
+        "governance_bodies",
+        "regional bodies",
+        "count",
+        _NEITHER,
+        "scheme",
+        "Regional bodies governing the organisations (a region of more than one "
+        "municipality; shared by domains with the same regions).",
+        "Distinct aux of the `governance` records of the last month booked.",
     ),
     # ------------------------------------------------------------------- check
     Outcome(

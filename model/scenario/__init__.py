@@ -24,10 +24,11 @@ from model.scenario.domains import DomainConfig, Domains
 from model.scenario.families import (
     EscalationConfig,
     FamilyConfig,
+    GovernanceConfig,
     HandoverConfig,
     WorkforceConfig,
 )
-from model.scenario.geography import MapConfig, SchemeOptions, SyntheticGeography
+from model.scenario.geography import MapConfig, SchemeOptions, SchemeRules, SyntheticGeography
 from model.scenario.journey import JourneyConfig, ScriptedNeed, ScriptedSignal
 from model.scenario.protocols import PROTOCOL_DEFAULTS, ProtocolConfig, Protocols
 from model.scenario.reorganisation import RecoveryConfig, ReorganisationConfig
@@ -52,9 +53,11 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SchemeOptions",
+    "SchemeRules",
     "ScriptedNeed",
     "ScriptedSignal",
     "SyntheticGeography",
+    "GovernanceConfig",
     "WorkforceConfig",
     "apply_overrides",
     "format_validation_error",

@@ -161,6 +161,25 @@ class DomainConfig(Strict):
         le=1,
         doc="placements with an organisation of another region (shelter: for safety)",
     )
+    specialised_share: float = P(
+        0.0,
+        unit="share of moderate and severe needs",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
+        doc="needs that need a specialised function: the longest of the moderate and severe "
+        "needs (the tail of their care length)",
+    )
+    specialised_min_population: float = P(
+        100_000.0,
+        unit="inhabitants",
+        source="assumption inside Blank 2019's optimal scales (~20k, 40-65k, ~460k inhabitants "
+        "by task); the 2015 regions were formed for scarce expertise",
+        ge=0,
+        le=1e8,
+        doc="an organisation with a smaller catchment buys its specialised care from a "
+        "supra-regional provider",
+    )
     hands_over_after_care: bool = P(
         False,
         unit="-",
@@ -263,8 +282,9 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         care_admin_share=(0.30, SRC_AZW_ADMIN),
         care_weeks_mean=((12.0, 30.0, 52.0), ASSUMPTION),
         fte_per_100k=(
-            87.0,
-            "assumption, about 90 % utilisation at steady state; CBS 2019: 27,270 FTE in "
+            75.0,
+            "calibrated near saturation (DESIGN.md, Saturation): days from need to youth care "
+            "inside 42-98 (sdsim calibrate; docs/calibration.md); CBS 2019: 27,270 FTE in "
             "youth-care organisations (156 per 100k), not all case-carrying",
         ),
         hourly_cost_eur=(
@@ -273,6 +293,11 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         ),
         visits_per_week=(1.0, ASSUMPTION),
         decision_latency_days=(14.0, "assumption; Jeugdwet allows up to 8 weeks for a decision"),
+        specialised_share=(
+            0.1,
+            "assumption near CBS Jeugdmonitor 2024: 41 of 474 thousand young people in youth "
+            "care with residential stay (9 %)",
+        ),
     ),
     "vt": _sourced(
         incidence_per_1000_per_year=(
@@ -296,7 +321,11 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             (0.7, 0.5, 0.35),
             "Verwey-Jonker cohort 2020: violence stops in ~30 % of families",
         ),
-        fte_per_100k=(16.0, SRC_STAFFING),
+        fte_per_100k=(
+            11.5,
+            "calibrated to saturation: IGJ Dec 2023, ~4,200 of ~10,600 reports a month assessed "
+            "later than 5 working days (sdsim calibrate: vt_late_share; docs/calibration.md)",
+        ),
         hourly_cost_eur=(
             85.0,
             "derived: Regio Hart van Brabant, ~EUR 630 per Veilig Thuis case (2017-18)",
@@ -322,6 +351,10 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         hourly_cost_eur=(80.0, ASSUMPTION),
         day_cost_eur=(90.0, ASSUMPTION),
         visits_per_week=(0.0, "assumption: clients live at the shelter"),
+        specialised_share=(
+            0.1,
+            "assumption: specialised shelter (e.g. honour-related violence, trafficking)",
+        ),
         placement_outside_region_share=(
             0.3,
             "assumption; DESIGN.md: women's shelters often place a woman outside her region",

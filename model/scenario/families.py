@@ -169,6 +169,49 @@ class HandoverConfig(Strict):
         le=1,
         doc="how well a boundary spanner knows every neighbouring organisation",
     )
+    familiarity_latency_effect: float = P(
+        0.5,
+        unit="share",
+        source="assumption (DESIGN.md: no Dutch figure for the effect size; to sweep)",
+        ge=0,
+        le=1,
+        doc="share of the transfer latency a sender who fully knows the receiver saves (border "
+        "latency: all of it); familiarity acts on every handover",
+    )
+    info_loss_prob: float = P(
+        0.05,
+        unit="probability",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
+        doc="chance information is lost on any handover between strangers (familiarity lowers it)",
+    )
+    rule_book_info_loss_prob: float = P(
+        0.1,
+        unit="probability",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
+        doc="further chance of loss when sender and receiver work under different rule books "
+        "for the family (other forms, other product codes)",
+    )
+    rule_book_crossing_admin_hours: float = P(
+        0.5,
+        unit="hours",
+        source=ASSUMPTION,
+        ge=0,
+        le=100,
+        doc="sender's extra time translating a case into another rule book's forms and codes",
+    )
+    specialised_latency_days: float = P(
+        14.0,
+        unit="days",
+        source="assumption; DESIGN.md: functions bought supra-regionally or nationally "
+        "(Landelijk Transitiearrangement) come with longer latency",
+        ge=0,
+        le=365,
+        doc="extra latency of a handover to a supra-regional provider of specialised care",
+    )
 
 
 class EscalationConfig(Strict):
@@ -235,12 +278,59 @@ class WorkforceConfig(Strict):
         36.0, unit="hours/week", source=SRC_CAO_HOURS, gt=0, le=80, doc="contract hours of one FTE"
     )
     min_fte_per_organisation: float = P(
+        0.0,
+        unit="FTE",
+        source="assumption: none; capacity follows population (every organisation and team "
+        "keeps at least one case slot), so small organisations are not padded with staff",
+        ge=0,
+        le=1000,
+        doc="smallest case-carrying staff an organisation can run on",
+    )
+    overhead_fte_per_organisation: float = P(
         1.0,
         unit="FTE",
+        source="assumption; DESIGN.md: every organisation carries management and back office, "
+        "whatever its size (management 5.3 % of FTE in small, 4.0 % in large organisations)",
+        ge=0,
+        le=1000,
+        doc="management and back office every organisation carries (paid, carries no cases)",
+    )
+    overhead_share: float = P(
+        0.12,
+        unit="share of case-carrying FTE",
+        source="Berenschot; Zorgvisie 2016: overhead 13-21 % of FTE in Dutch care (with the "
+        "fixed part above)",
+        ge=0,
+        le=2,
+        doc="overhead that grows with the organisation",
+    )
+    overflow_max_km: float = P(
+        20.0,
+        unit="km",
         source=ASSUMPTION,
         ge=0,
         le=1000,
-        doc="smallest staff an organisation can run on",
+        doc="with pooling 'overflow', a sister team this close (seat to seat, straight line) "
+        "may take a family its own team has no place for",
+    )
+    turnover_per_year: float = P(
+        0.11,
+        unit="share/year",
+        source="CBS: ~11 % a year in health and welfare (2023); jeugdbescherming ~20 %",
+        ge=0,
+        lt=1,
+        doc="professionals who leave a year; what they knew of partner organisations leaves with "
+        "them, so familiarity erodes at this rate",
+    )
+    rule_book_admin_growth: float = P(
+        0.1,
+        unit="share per ln(rule books)",
+        source="assumption: 8 rule books give +21 %, about the gap between youth care (38 % of "
+        "time on administration) and health and welfare (30-31 %), CBS AZW 2021-25",
+        ge=0,
+        le=5,
+        doc="registration and reporting time grow by this factor times ln(rule books the "
+        "organisation works under)",
     )
     travel_speed_kmh: float = P(
         40.0, unit="km/h", source=ASSUMPTION, gt=0, le=200, doc="average speed of a home visit"
@@ -276,4 +366,35 @@ class WorkforceConfig(Strict):
         ge=1,
         le=10,
         doc="coordination is costlier when the organisations' regions do not nest",
+    )
+
+
+class GovernanceConfig(Strict):
+    """What regional bodies cost: every region of more than one municipality is a body that
+    its members' officials and managers attend (DESIGN.md, governance)."""
+
+    hours_per_body_year: float = P(
+        500.0,
+        unit="hours/year",
+        source="assumption: a board and its secretariat, about ten meetings a year",
+        ge=0,
+        le=1e6,
+        doc="fixed hours a regional body costs a year",
+    )
+    hours_per_member_year: float = P(
+        100.0,
+        unit="hours/year",
+        source="assumption: an alderman and an official preparing and attending; BZK 2020: 1,284 "
+        "bodies, 33 per municipality on average",
+        ge=0,
+        le=1e5,
+        doc="hours per member municipality a year, in every body it sits in",
+    )
+    hourly_cost_eur: float = P(
+        80.0,
+        unit="EUR/hour",
+        source="assumption: municipal officials' and managers' hourly cost",
+        ge=0,
+        le=1000,
+        doc="cost of an hour of governance",
     )

@@ -3,13 +3,13 @@ the options of the schemes (which regions serve whom)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     model_validator,
 )
 
-from model.scenario.base import ASSUMPTION, SRC_CBS_DENSITY, P, Strict
+from model.scenario.base import ASSUMPTION, SRC_CBS_DENSITY, P, Strict, merge_named_defaults
 
 
 # ----------------------------------------------------------------------------- geography
@@ -97,7 +97,52 @@ class SyntheticGeography(Strict):
         return self
 
 
+class SchemeRules(Strict):
+    """What a scheme does besides drawing catchments (DESIGN.md, How a scheme acts): whether
+    an organisation's teams share their work, and who writes the rule books its
+    professionals work under. Governance follows from the catchments: every region of
+    more than one municipality is a regional body (one per region when the domains share
+    their regions)."""
+
+    pooling: Literal["local", "overflow", "pooled"] = P(
+        "overflow",
+        unit="-",
+        source="DESIGN.md, pooling; assumption for which scheme allows what",
+        doc="'local': each team queues alone; 'overflow': a family may be served by a sister "
+        "team within workforce.overflow_max_km when its own has no free place; 'pooled': one "
+        "queue over all the organisation's teams (a free professional anywhere takes the next "
+        "family, and travels to it)",
+    )
+    rule_books: Literal["municipality", "region"] = P(
+        "municipality",
+        unit="-",
+        source="DESIGN.md, rule books: each municipality or region that commissions care has "
+        "its own forms, product codes, decisions and contracts",
+        doc="who writes the youth-care and wijkteam rule books: every municipality, or the "
+        "region that commissions jointly (Veilig Thuis and shelter always follow their region)",
+    )
+
+
+SCHEME_RULE_DEFAULTS: dict[str, dict[str, Any]] = {
+    # Today: regional organisations, municipal rule books, a sister team helps when it can.
+    "patchwork": {"pooling": "overflow", "rule_books": "municipality"},
+    # One organisation per province: one queue, one provincial rule book.
+    "centralised": {"pooling": "pooled", "rule_books": "region"},
+    # Every municipality alone: its one team has no sister to help it.
+    "decentralised": {"pooling": "local", "rule_books": "municipality"},
+    # Shared borders, but each municipality keeps its own rules and the teams their queues.
+    "aligned": {"pooling": "overflow", "rule_books": "municipality"},
+    # A joint arrangement (gemeenschappelijke regeling): shared capacity, one rule book a region.
+    "cooperating": {"pooling": "pooled", "rule_books": "region"},
+}
+
+
 class SchemeOptions(Strict):
+    patchwork: SchemeRules
+    centralised: SchemeRules
+    decentralised: SchemeRules
+    aligned: SchemeRules
+    cooperating: SchemeRules
     centralised_level: Literal["province", "national"] = P(
         "province",
         unit="-",
@@ -110,6 +155,14 @@ class SchemeOptions(Strict):
         source="assumption: the 25 Veilig Thuis regions as the common set",
         doc="whose regions every domain shares in the aligned scheme; 'ggd': the 25 GGD regions (real maps only)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_defaults(cls, data: Any) -> Any:
+        return merge_named_defaults(data, SCHEME_RULE_DEFAULTS)
+
+    def rules(self, scheme: str) -> SchemeRules:
+        return getattr(self, scheme)
 
 
 class MapConfig(Strict):

@@ -40,9 +40,9 @@ class ReorganisationConfig(Strict):
         ge=0,
         doc="when, in days after the start of the measured period (or give at_year)",
     )
-    scheme: Literal["patchwork", "centralised", "decentralised", "aligned"] | None = P(
-        None, unit="-", source="DESIGN.md, process 6", doc="the new scheme (default: keep it)"
-    )
+    scheme: (
+        Literal["patchwork", "centralised", "decentralised", "aligned", "cooperating"] | None
+    ) = P(None, unit="-", source="DESIGN.md, process 6", doc="the new scheme (default: keep it)")
     schemes: SchemeOptions | None = P(
         None, unit="-", source="-", doc="options of the new scheme (default: the scenario's)"
     )

@@ -24,8 +24,14 @@ from model.scenario.base import (
     read_toml,
 )
 from model.scenario.domains import Domains
-from model.scenario.families import EscalationConfig, FamilyConfig, HandoverConfig, WorkforceConfig
-from model.scenario.geography import MapConfig, SchemeOptions, SyntheticGeography
+from model.scenario.families import (
+    EscalationConfig,
+    FamilyConfig,
+    GovernanceConfig,
+    HandoverConfig,
+    WorkforceConfig,
+)
+from model.scenario.geography import MapConfig, SchemeOptions, SchemeRules, SyntheticGeography
 from model.scenario.journey import JourneyConfig
 from model.scenario.protocols import PROTOCOL_DEFAULTS, ProtocolConfig, Protocols
 from model.scenario.reorganisation import RecoveryConfig, ReorganisationConfig
@@ -78,11 +84,12 @@ class Scenario(Strict):
         le=1,
         doc="simulate this share of every municipality's population (families and staff): a quick, rougher look at a large map",
     )
-    scheme: Literal["patchwork", "centralised", "decentralised", "aligned"] = P(
+    scheme: Literal["patchwork", "centralised", "decentralised", "aligned", "cooperating"] = P(
         "patchwork",
         unit="-",
         source="DESIGN.md",
-        doc="which organisation serves which municipality",
+        doc="which organisation serves which municipality, and how it works (schemes.<scheme>: "
+        "pooling, rule books); 'cooperating': today's regions shared through a joint arrangement",
     )
     protocol: Literal["referral", "warm", "integrated"] = P(
         "referral", unit="-", source="DESIGN.md", doc="how a case moves between organisations"
@@ -97,6 +104,7 @@ class Scenario(Strict):
     handover: HandoverConfig = Field(default_factory=HandoverConfig)
     escalation: EscalationConfig = Field(default_factory=EscalationConfig)
     workforce: WorkforceConfig = Field(default_factory=WorkforceConfig)
+    governance: GovernanceConfig = Field(default_factory=GovernanceConfig)
     reorganisation: tuple[ReorganisationConfig, ...] = P(
         (),
         unit="-",
@@ -136,6 +144,10 @@ class Scenario(Strict):
     @property
     def active_protocol(self) -> ProtocolConfig:
         return getattr(self.protocols, self.protocol)
+
+    @property
+    def scheme_rules(self) -> SchemeRules:
+        return self.schemes.rules(self.scheme)
 
     @property
     def horizon_days(self) -> float:

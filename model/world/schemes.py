@@ -1,11 +1,23 @@
 """Schemes: which region serves each municipality, per domain (the catchments that
-organisations are built on)."""
+organisations are built on), whose rule books apply where, and which regional bodies
+govern them.
+
+A scheme is more than its borders (DESIGN.md, How a scheme acts): the same catchments
+under municipal or regional rule books, and with or without a body per region, give an
+organisation other forms to fill in and its municipalities other meetings to attend.
+Everything here is a pure function of the map and the scheme, so a test can count rule
+books and bodies on a constructed country.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from model.scenario import ScenarioError
+from model.vocabulary import DOMAINS, SHELTER, VT, WIJKTEAM, YOUTH
 from model.world.geography import (
     Geography,
     RegionSet,
@@ -15,7 +27,7 @@ from model.world.geography import (
 )
 
 if TYPE_CHECKING:
-    from model.scenario import SchemeOptions
+    from model.scenario import SchemeOptions, SchemeRules
 
 
 def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str, RegionSet]:
@@ -24,7 +36,7 @@ def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str,
     The wijkteam is local access and stays with the municipality under every scheme.
     """
     local = municipal_regions(geo)
-    if scheme == "patchwork":
+    if scheme in ("patchwork", "cooperating"):  # cooperating shares today's regions
         wider = dict(geo.patchwork)
     elif scheme == "centralised":
         central = (
@@ -47,3 +59,59 @@ def catchments(geo: Geography, scheme: str, options: SchemeOptions) -> dict[str,
     else:
         raise ValueError(f"unknown scheme {scheme!r}")
     return {"wijkteam": local, **wider}
+
+
+def rule_books(regions: dict[str, RegionSet], rules: SchemeRules) -> list[np.ndarray]:
+    """Per domain (in DOMAINS order), the rule book each municipality's families fall under.
+
+    Veilig Thuis and shelter follow their region's rules. Youth care and the wijkteam follow
+    the municipality's own rules, or, when the scheme's rule books are regional, those of
+    the youth-care region that commissions for it. A region of one municipality is that
+    municipality's rule book, so ids compare across domains: equal ids, the same forms.
+    """
+    ids: dict[tuple, int] = {}
+
+    def book(rs: RegionSet, m: int) -> int:
+        r = int(rs.member[m])
+        members = rs.municipalities_of(r)
+        key = ("municipality", m) if len(members) == 1 else ("region", id(rs), r)
+        return ids.setdefault(key, len(ids))
+
+    n = len(regions["wijkteam"].member)
+    out = []
+    for d, domain in enumerate(DOMAINS):
+        if d in (WIJKTEAM, YOUTH):
+            rs = regions["youth"] if rules.rule_books == "region" else regions["wijkteam"]
+        else:
+            assert d in (VT, SHELTER)
+            rs = regions[domain]
+        out.append(np.array([book(rs, m) for m in range(n)], dtype=np.int64))
+    return out
+
+
+@dataclass(frozen=True)
+class Body:
+    """A regional body: the municipalities of one region, governing the organisations of
+    every domain that shares that region."""
+
+    domains: tuple[str, ...]
+    region: str
+    members: np.ndarray
+
+
+def governance_bodies(regions: dict[str, RegionSet]) -> list[Body]:
+    """One body per region of more than one municipality; domains that share a set of
+    regions (aligned, centralised) share its bodies."""
+    bodies: dict[tuple[int, int], Body] = {}
+    for domain, rs in regions.items():
+        if domain == "wijkteam":
+            continue
+        for r in range(len(rs)):
+            members = rs.municipalities_of(r)
+            if len(members) < 2:
+                continue
+            key = (id(rs), r)
+            old = bodies.get(key)
+            names = (old.domains if old else ()) + (domain,)
+            bodies[key] = Body(names, rs.codes[r], members)
+    return list(bodies.values())

@@ -21,6 +21,7 @@ from model.records.events import (
     Kind,
     LossReason,
     ReportType,
+    StaffRole,
     TransitionItem,
 )
 from model.vocabulary import CasePhase, IntakeKind, NeedOutcome, NeedState
@@ -93,7 +94,7 @@ def test_records_survive_the_flush_into_chunks_in_order():
     i = np.arange(n)
     assert len(rec) == n
     assert (rec["time"] == i).all()
-    assert (rec["kind"] == i % 19).all()
+    assert (rec["kind"] == i % len(Kind)).all()
     assert (rec["family"] == i).all() and (rec["need"] == i + 1).all()
     assert (rec["value"] == 0.5 * i).all()
     assert (rec["detail"] == -i).all() and (rec["aux"] == i % 7).all()
@@ -186,7 +187,7 @@ def test_to_frame_labels_kinds_domains_organisations_and_municipalities():
     assert df.columns.tolist() == [*COLUMNS, "organisation", "region", "municipality_code"]
     assert df["kind"].tolist() == ["signal", "care_start", "transition_hours"]
     assert df["kind"].cat.categories[[0, 8, 18]].tolist() == df["kind"].tolist()
-    assert len(df["kind"].cat.categories) == 19
+    assert len(df["kind"].cat.categories) == len(Kind)
     assert df["domain"].tolist() == ["vt", "wijkteam", "shelter"]
     assert df["organisation"].tolist() == ["vt C", "wijkteam A", "shelter B"]
     assert df["region"].tolist() == ["R1", "R1", "R2"]
@@ -219,7 +220,8 @@ def test_the_codes_are_the_ones_in_logs_already_written():
         Kind: ["SIGNAL", "NEED", "QUEUED", "ASSIGNED", "INTAKE", "ADMIN", "HANDOVER_SENT",
                "HANDOVER_RECEIVED", "CARE_START", "CARE_END", "COORDINATION", "TRAVEL",
                "ESCALATION", "DROPOUT", "CLOSED", "TRANSFER", "CARE_RESUMED", "TRANSITION_COST",
-               "TRANSITION_HOURS"],
+               "TRANSITION_HOURS", "STAFFING", "GOVERNANCE"],
+        StaffRole: ["CASEWORK", "OVERHEAD"],
         ReportType: ["NOT_VT", "FIRST", "REPEAT", "FOLLOW_UP"],
         AdminReason: ["REGISTRATION", "RETYPING", "REPORTING"],
         TransitionItem: ["ORGANISATION_CREATED", "ORGANISATION_DISSOLVED",
@@ -232,7 +234,7 @@ def test_the_codes_are_the_ones_in_logs_already_written():
     for enum, names in codes.items():
         assert {m.name: m.value for m in enum} == {n: i for i, n in enumerate(names)}, enum
     assert {m.name: m.value for m in EscalationCause} == {"WAITING": 1, "RECURRENCE": 2}
-    assert [int(f) for f in HandoverFlag] == [1, 2, 4]
+    assert [int(f) for f in HandoverFlag] == [1, 2, 4, 8, 16]
     assert HandoverFlag.REGION_BORDER | HandoverFlag.PLACED_ELSEWHERE == 5
     assert [k.value for k in IntakeKind] == ["full", "short", "none"]
 

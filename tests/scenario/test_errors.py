@@ -63,7 +63,8 @@ def test_a_choice_names_every_allowed_value(tmp_path):
     f = tmp_path / "s.toml"
     line = error_of(f, 'scheme = "federal"\n')
     assert line == (
-        f"{f}: scheme: Input should be 'patchwork', 'centralised', 'decentralised' or 'aligned'"
+        f"{f}: scheme: Input should be 'patchwork', 'centralised', 'decentralised', 'aligned' "
+        "or 'cooperating'"
     )
 
 

@@ -132,7 +132,8 @@ class SocialDomainModel(mesa.Model):
         demand = self._demand_population(orgs)
         for org in orgs:
             dom = self.dom[org.domain]
-            fte = max(dom.fte_per_100k * demand[org.oid] / 1e5, wf.min_fte_per_organisation)
+            fte = max(dom.fte_per_100k * wf.staffing_factor * demand[org.oid] / 1e5,
+                      wf.min_fte_per_organisation)  # fmt: skip
             org.set_work(dom, self.scenario.escalation.preventive_hours)
             org.form_teams(fte, dom.team_fte, geo.population, geo.xy_km)
             org.overhead_fte = wf.overhead_fte_per_organisation + wf.overhead_share * fte

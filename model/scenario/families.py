@@ -277,6 +277,15 @@ class WorkforceConfig(Strict):
     weekly_hours_per_fte: float = P(
         36.0, unit="hours/week", source=SRC_CAO_HOURS, gt=0, le=80, doc="contract hours of one FTE"
     )
+    staffing_factor: float = P(
+        1.0,
+        unit="factor",
+        source="-",
+        gt=0,
+        le=10,
+        doc="multiplies every domain's fte_per_100k: below 1 the queues saturate, above 1 "
+        "they empty (to cross utilisation with the scheme)",
+    )
     min_fte_per_organisation: float = P(
         0.0,
         unit="FTE",

@@ -41,17 +41,15 @@ def changed(parameters: dict[str, dict]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def describe(path: str) -> tuple[str, str]:
-    """(unit, source) of a dotted parameter path; empty strings when the schema has none."""
+    """(unit, source) of a dotted parameter path; empty strings when the schema has none.
+    A domain's parameter takes that domain's own source (DOMAIN_DEFAULTS) when it has one."""
     parts = path.split(".")
+    if parts[0] == "domains" and len(parts) == 3:
+        return _field(DomainConfig, parts[2], parts[1])
+    if parts[0] == "protocols" and len(parts) == 3:
+        return _field(ProtocolConfig, parts[2], None)
     model: type[BaseModel] = Scenario
-    domain = None
     for i, part in enumerate(parts):
-        if model is Scenario and part == "domains" and i + 2 < len(parts) + 1:
-            domain = parts[i + 1] if i + 1 < len(parts) else None
-            model = DomainConfig
-            return _field(DomainConfig, parts[i + 2] if i + 2 < len(parts) else "", domain)
-        if model is Scenario and part == "protocols":
-            return _field(ProtocolConfig, parts[i + 2] if i + 2 < len(parts) else "", None)
         field = model.model_fields.get(part)
         if field is None:
             return "", ""

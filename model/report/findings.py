@@ -114,7 +114,7 @@ def sentence(f: Finding, L: Language, baseline: str, rate: float | None = None) 
             text += f" ({L('finding.better') if c.better else L('finding.worse')})"
         parts.append(text)
     if f.metric == "npv":
-        label = L("finding.npv", baseline=baseline, rate=L.percent(rate or 0.0, 2))
+        label = L("finding.npv", baseline=baseline, rate=L.rate(rate or 0.0))
     else:
         label = L.get(f"metric.{f.metric}", outcome(f.metric).label)
     return f"{label[0].upper()}{label[1:]}: " + "; ".join(parts) + "."

@@ -86,6 +86,10 @@ class Language:
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
         return format_percent(share, format=pattern, locale=self.locale)
 
+    def rate(self, share: float) -> str:
+        """A rate with the decimals it has (3 %, 2,25 %)."""
+        return format_percent(share, format="#,##0.## %", locale=self.locale)
+
     def euro(self, x: float) -> str:
         if x is None or not math.isfinite(x):
             return self("misc.na")

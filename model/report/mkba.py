@@ -253,7 +253,6 @@ def account(
         found.append(item)
         per_year[item.key] = spread(values, runs, yearly, item.series, weights)
     keys = ["scenario", "replication"]
-    columns: dict[str, np.ndarray] = {}
     npv_rows = []
     for rate in rates:
         factors = discount_factors(len(weights), rate)
@@ -276,7 +275,6 @@ def account(
         diff = diff.assign(stakeholder=split[0], item=split[1], rate=rate)
         npv_rows.append(diff[["scenario", "baseline", "rate", "stakeholder", "item",
                               "difference", "ci_low", "ci_high", "n"]])  # fmt: skip
-        columns.update({f"{rate}:{k}": v for k, v in names.items()})
     npv = pd.concat(npv_rows, ignore_index=True) if npv_rows else pd.DataFrame()
     yearly_rows = []
     for t in range(len(weights)):

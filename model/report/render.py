@@ -181,14 +181,15 @@ def build(
         "names": names,
         "scenarios": scenarios,
         "question": L("answer.question",
-                      others=f" {L('answer.and')} ".join(others) or baseline, baseline=baseline),
-        "method": L("answer.method", n=n_runs, years=L.number(results.years)),
+                      others=_listing(others, L) or baseline, baseline=baseline),
+        "method": L("answer.method", n=n_runs, years=_years(results.years, L)),
         "findings": sentences,
         "rows": rows,
         "mkba_tables": mkba_tables,
-        "mkba_intro": L("mkba.intro", baseline=baseline, years=L.number(results.years),
-                        rate=L.percent(account.rates[0], 2),
-                        sensitivity=L.percent(account.rates[1], 2)),
+        "rates": [L.rate(r) for r in account.rates],
+        "mkba_intro": L("mkba.intro", baseline=baseline, years=_years(results.years, L),
+                        rate=L.rate(account.rates[0]),
+                        sensitivity=L.rate(account.rates[1])),
         "absent": ", ".join(L(f"mkba.item.{i.key}") for i in account.absent),
         "unpriced": unpriced,
         "yearly": yearly,
@@ -216,6 +217,17 @@ def build(
     )
     html = env.get_template("report.html.j2").render(**context)
     return Document(html, account, sentences)
+
+
+def _listing(names: list[str], L: Language) -> str:
+    """a, b or c"""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {L('answer.or')} {names[-1]}"
+
+
+def _years(years: float, L: Language) -> str:
+    return L.number(years, 0 if float(years).is_integer() else 1)
 
 
 def _value(v, L: Language) -> str:
@@ -246,8 +258,15 @@ def _mkba_tables(account: mkba.Account, others: list[str], L: Language) -> list[
             for key, label, kind in keys:
                 rows.append({"stakeholder": L(f"mkba.stakeholder.{sh.value}"), "item": label,
                              "kind": kind, "values": _at_rates(t, s, sh.value, key, account, L)})  # fmt: skip
+        total = _at_rates(t, s, mkba.TOTAL, mkba.TOTAL, account, L)
         rows.append({"stakeholder": L("mkba.stakeholder.total"), "item": "", "kind": "total",
-                     "values": _at_rates(t, s, mkba.TOTAL, mkba.TOTAL, account, L)})  # fmt: skip
+                     "values": total})  # fmt: skip
+        # The net present value is minus the cost difference: its interval turns over too.
+        npv = [{"difference": (-v["difference"][0], L.euro(-v["difference"][0])),
+                "ci_low": (-v["ci_high"][0], L.euro(-v["ci_high"][0])),
+                "ci_high": (-v["ci_low"][0], L.euro(-v["ci_low"][0]))} for v in total]  # fmt: skip
+        rows.append({"stakeholder": L("mkba.npv_row"), "item": "", "kind": "total",
+                     "values": npv})  # fmt: skip
         tables.append({"scenario": s, "caption": L("mkba.caption", baseline=account.baseline,
                                                     scenario=s), "rows": rows})  # fmt: skip
     return tables

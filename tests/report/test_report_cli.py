@@ -175,9 +175,12 @@ def test_reads_what_the_folder_holds(comparison):
         (["report", "{tmp}"], "no comparison.csv"),
         (["report", "{cmp}", "--baseline", "nope"], "not a scenario of the comparison"),
         (["report", "{cmp}", "--out", "{tmp}/report.txt"], "expected a file ending in .html"),
+        (["report", "{tmp}/journey"], "a journey's folder"),
     ],
 )
 def test_bad_input_is_one_line(comparison, tmp_path, capsys, argv, words):
+    (tmp_path / "journey").mkdir()
+    (tmp_path / "journey" / "journey_table.csv").write_text("scheme\n")
     argv = [a.format(tmp=tmp_path, cmp=comparison) for a in argv]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()

@@ -93,9 +93,10 @@ class Language:
     def euro(self, x: float) -> str:
         if x is None or not math.isfinite(x):
             return self("misc.na")
+        # A non-breaking space, so that a line never ends between the sign and the amount.
         return format_currency(
-            x, "EUR", format="¤ #,##0", locale=self.locale, currency_digits=False
-        ).replace("\xa0", " ")
+            x, "EUR", format="¤\xa0#,##0", locale=self.locale, currency_digits=False
+        )
 
     def date(self, when: dt.date | dt.datetime | str) -> str:
         if isinstance(when, str):

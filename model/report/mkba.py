@@ -250,6 +250,8 @@ def account(
         if values is None:
             absent.append(item)
             continue
+        if item.reorganisation and not values.any():
+            continue  # no scenario reorganises: no line of zeros
         found.append(item)
         per_year[item.key] = spread(values, runs, yearly, item.series, weights)
     keys = ["scenario", "replication"]

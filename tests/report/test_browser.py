@@ -18,7 +18,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def need(tool: str, path: str | None, package: str):
     if path and os.path.exists(path):
         return path
-    message = f"{tool} not found: apt-get install {package} (.ci/run does)"
+    message = f"{tool} not found: install {package} (.ci/run does)"
     if os.environ.get("CI"):
         pytest.fail(f"CI: {message}")
     pytest.skip(message)
@@ -26,8 +26,11 @@ def need(tool: str, path: str | None, package: str):
 
 @pytest.fixture(scope="module")
 def browser():
-    need("chromium", CHROMIUM if os.path.exists(CHROMIUM) else None, "chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    need("chromium", CHROMIUM if os.path.exists(CHROMIUM) else None, "apt-get install chromium")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        need("playwright", None, "the test extra: pip install -e '.[test]'")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -58,7 +61,7 @@ def test_the_page_opens_without_errors_and_shows_every_figure(browser, reports, 
 
 
 def test_the_pdf_reads_back(reports, tmp_path):
-    need("pdftotext", shutil.which("pdftotext"), "poppler-utils")
+    need("pdftotext", shutil.which("pdftotext"), "apt-get install poppler-utils")
     pdf = reports["nl"].with_suffix(".pdf")
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -67,7 +70,7 @@ def test_the_pdf_reads_back(reports, tmp_path):
     assert "De vraag en het antwoord" in flat and "Maatschappelijke kosten-batenanalyse" in flat
     assert "tiny_integrated ligt" in flat and "tiny_reorg kost" in flat
     assert "Reproduceerbaarheid" in flat
-    need("pdftoppm", shutil.which("pdftoppm"), "poppler-utils")
+    need("pdftoppm", shutil.which("pdftoppm"), "apt-get install poppler-utils")
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) >= 4 and all(p.stat().st_size > 1000 for p in pages)

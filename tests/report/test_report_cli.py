@@ -124,6 +124,12 @@ def test_the_account_is_written_as_csv_and_shown(reports, comparison):
     assert set(yearly.year) == {1}
     html = reports["nl"].read_text(encoding="utf-8")
     assert f'data-value="{reorg.iloc[0].difference}"' in html
+    # Every euro in the account's tables is a CSV figure (the net present value row is
+    # minus the total).
+    section = html[html.index('<section id="mkba">') : html.index('<table id="unpriced">')]
+    shown = [float(v) for v in re.findall(r'data-value="([^"]+)"', section)]
+    known = {*npv.difference, *(-npv.difference), *yearly.difference}
+    assert shown and all(any(math.isclose(v, k, abs_tol=1e-6) for k in known) for v in shown)
 
 
 def test_first_page_has_three_to_five_findings_computed_from_the_numbers(reports):

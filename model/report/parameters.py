@@ -2,7 +2,9 @@
 
 They are not scenario parameters: they do not change what happens in a run, only how its
 figures are valued afterwards, so changing one never needs a rerun (and the run's manifest
-cannot hold them). The report prints them in its assumptions section.
+cannot hold them). The report prints them in its assumptions section, with their unit and
+source in the reader's language from the catalogues (`param.<name>.unit`, `.source`; a test
+requires both languages for every parameter here), so a change of source is made in both.
 """
 
 from __future__ import annotations

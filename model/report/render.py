@@ -157,8 +157,8 @@ def build(
         changed.append({"path": path, "unit": unit, "source": source,
                         "values": [_value(values.get(n), L) for n in names]})  # fmt: skip
     valuation = [
-        {"label": L(f"param.{name}"), "value": L.number(v, 4 if v < 1 else 2), "unit": unit,
-         "source": source}
+        {"label": L(f"param.{name}"), "value": L.number(v, 4 if v < 1 else 2),
+         "unit": L(f"param.{name}.unit"), "source": L(f"param.{name}.source")}
         for name, v, unit, source in params.describe()
     ]  # fmt: skip
 

@@ -34,7 +34,8 @@ def test_every_figure_the_report_names_has_a_label_in_both_languages():
     needed += [f"mkba.item.{i.key}" for i in mkba.ITEMS]
     needed += [f"mkba.stakeholder.{s.value}" for s in mkba.Stakeholder]
     needed += [f"limits.{k}" for k in LIMITS]
-    needed += [f"param.{name}" for name, *_ in DEFAULTS.describe()]
+    needed += [f"param.{name}{part}" for name, *_ in DEFAULTS.describe()
+               for part in ("", ".unit", ".source")]  # fmt: skip
     for lang in LANGUAGES:
         have = messages(lang)
         missing = [k for k in needed if k not in have]

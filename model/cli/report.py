@@ -20,7 +20,11 @@ def register(sub) -> None:
         "--out", help="HTML file (default RESULTS/report.html, or report.en.html in English)"
     )
     p.add_argument("--pdf", action="store_true", help="also write a PDF beside the HTML")
-    p.add_argument("--baseline", help="scenario the others are set against (default: the first)")
+    p.add_argument(
+        "--baseline",
+        help="scenario the others are set against (default: the folder's own baseline, "
+        "the first scenario of a comparison)",
+    )
     p.set_defaults(func=main)
 
 

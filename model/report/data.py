@@ -33,6 +33,7 @@ class Results:
     runs: pd.DataFrame  # one row per run: scenario, replication, seed, every flat figure
     yearly: pd.DataFrame | None  # scenario, replication, year, the monthly series summed
     years: float  # measured years (the longest scenario's)
+    baseline: str  # the one the folder's differences.csv is against (a sweep names its own)
     figures: list[Path] = field(default_factory=list)
     process_maps: dict[str, Path] = field(default_factory=dict)
     maps: list[Path] = field(default_factory=list)
@@ -57,15 +58,20 @@ def read_results(folder: Path | str) -> Results:
             f"report: {folder}: a journey's folder; the report reads comparisons "
             "(sdsim compare, or a sweep of scenarios without parameters)"
         )
+    # A comparison writes comparison.csv and manifest.json; a sweep summary.csv and
+    # experiment.json, with the same scenarios, seeds, versions and commit in it.
     table = folder / "comparison.csv"
     if not table.exists():
         table = folder / "summary.csv"
-    if not table.exists() or not (folder / "manifest.json").exists():
+    about = folder / "manifest.json"
+    if not about.exists():
+        about = folder / "experiment.json"
+    if not table.exists() or not about.exists():
         raise ReportError(
             f"report: {folder}: no comparison.csv and manifest.json; expected the folder of "
             "`sdsim compare` (or of a sweep of scenarios)"
         )
-    manifest = _read_json(folder / "manifest.json")
+    manifest = _read_json(about)
     try:
         comparison = pd.read_csv(table)
     except (OSError, ValueError) as exc:
@@ -91,7 +97,14 @@ def read_results(folder: Path | str) -> Results:
         for n in names
         if (folder / "process" / f"process_map_{n.replace('/', '_')}.png").exists()
     }
-    return Results(folder, manifest, names, comparison, runs, yearly, years, figures, process)
+    baseline = names[0]
+    if (folder / "differences.csv").exists():
+        named = pd.read_csv(folder / "differences.csv", usecols=["baseline"])["baseline"]
+        if len(named) and named.iloc[0] in names:
+            baseline = str(named.iloc[0])
+    return Results(
+        folder, manifest, names, comparison, runs, yearly, years, baseline, figures, process
+    )
 
 
 def _read_runs(folder: Path, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | None]:

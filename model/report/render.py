@@ -73,7 +73,7 @@ def build(
 
     L = Language(lang)
     names = results.names
-    baseline = baseline or names[0]
+    baseline = baseline or results.baseline
     if baseline not in names:
         raise ReportError(
             f"report: --baseline {baseline!r}: not a scenario of the comparison "

@@ -5,6 +5,7 @@ line."""
 import math
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -191,3 +192,28 @@ def test_bad_input_is_one_line(comparison, tmp_path, capsys, argv, words):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and words in err and "Traceback" not in err
+
+
+def test_a_sweep_of_scenarios_is_reported_against_its_own_baseline(tmp_path):
+    data = Path(__file__).resolve().parent.parent / "data"
+    (tmp_path / "tiny.toml").write_text((data / "tiny.toml").read_text())
+    (tmp_path / "sw.toml").write_text(
+        'name = "sw"\nmaster_seed = 11\nbaseline = "patchwork"\n'
+        "[set]\nyears = 0.25\nwarmup_days = 30\n"
+        '[scenarios.centralised]\nfile = "tiny.toml"\nset = { scheme = "centralised" }\n'
+        '[scenarios.patchwork]\nfile = "tiny.toml"\n'
+        "[replications]\nn = 2\n"
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", str(tmp_path / "sw.toml"), "--workers", "1", "--out", str(out)]) == 0
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    p = page(out / "report.en.html")
+    assert "than patchwork" in " ".join(p.findings) or "from patchwork" in " ".join(p.findings)
+    summary = pd.read_csv(out / "summary.csv").set_index(["scenario", "metric"])
+    means = [n for n in p.numbers if n["table"] == "means" and n["field"] == "mean"]
+    assert means
+    for n in means:
+        expected = summary.loc[(n["scenario"], n["metric"]), "mean"]
+        assert n["value"] == pytest.approx(expected, rel=1e-12, abs=1e-12) or not math.isfinite(
+            expected
+        )

@@ -14,13 +14,16 @@ UV     := uv==0.13.9
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm,report]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/centralised.toml \
 	    scenarios/decentralised.toml scenarios/aligned.toml scenarios/cooperating.toml \
 	    --replications 3 --workers 2 --out results/demo
+	$(BIN)/sdsim report results/demo --lang nl --out results/demo/report.html
+	$(BIN)/sdsim report results/demo --lang en --out results/demo/report.en.html
+	@echo "open results/demo/report.html (Dutch) or results/demo/report.en.html (English)"
 
 reorganise: $(STAMP)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/reorganise_aligned.toml \
@@ -43,7 +46,7 @@ lint: $(STAMP)
 lock:
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(PYTHON) -m venv "$$tmp" && "$$tmp/bin/python" -m pip install --quiet '$(UV)' && \
-	"$$tmp/bin/uv" pip compile pyproject.toml --extra test --extra pm $(LOCK_ARGS) \
+	"$$tmp/bin/uv" pip compile pyproject.toml --extra test --extra pm --extra report $(LOCK_ARGS) \
 	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	    --custom-compile-command 'make lock' --quiet -o $(LOCK)
 

@@ -22,6 +22,7 @@ from model.cli import (
     params,
     process,
     regions,
+    report,
     run,
     sweep,
     validate,
@@ -42,6 +43,7 @@ COMMANDS = (
     calibrate,
     export,
     process,
+    report,
 )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from model import __version__
 from model.cli import (
+    app,
     calibrate,
     compare,
     export,
@@ -42,6 +43,7 @@ COMMANDS = (
     calibrate,
     export,
     process,
+    app,
 )
 
 

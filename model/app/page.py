@@ -174,7 +174,8 @@ def Now(app: AppModel) -> None:
 @solara.component
 def Picture(draw, app: AppModel, *args) -> None:
     update_counter.get()
-    solara.FigureMatplotlib(draw(app, *args), format="png", dependencies=[update_counter.value])
+    with solara.Div(classes=[f"sdsim-view-{draw.__name__}"]):
+        solara.FigureMatplotlib(draw(app, *args), format="png", dependencies=[update_counter.value])
 
 
 @solara.component

@@ -180,7 +180,7 @@ def country(app: AppModel, domain: str = "youth") -> Figure:
     `domain`; organisations' seats as triangles; lines from each municipality to its seat
     show the catchments."""
     d = DOMAIN_CODE[domain]
-    fig, axes = _figure(HEIGHT * 1.4, len(app.runs), WIDTH * (0.9 if app.b is None else 1.6))
+    fig, axes = _figure(HEIGHT * 1.4, len(app.runs), WIDTH * (1.1 if app.b is None else 1.7))
     waits = [run.live.wait_by_org() for run in app.runs]
     finite = np.concatenate([w[np.isfinite(w)] for w in waits] + [np.zeros(1)])
     norm = Normalize(0, max(float(finite.max()), 1.0))
@@ -205,8 +205,8 @@ def country(app: AppModel, domain: str = "youth") -> Figure:
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.subplots_adjust(left=0.02, right=0.86, bottom=0.03, top=0.86, wspace=0.05)
-    fig.colorbar(sc, cax=fig.add_axes((0.89, 0.1, 0.025, 0.7)),
+    fig.subplots_adjust(left=0.02, right=0.8, bottom=0.03, top=0.86, wspace=0.05)
+    fig.colorbar(sc, cax=fig.add_axes((0.83, 0.1, 0.025, 0.7)),
                  label=f"days waiting, last {ROLLING_DAYS:g} days")  # fmt: skip
     fig.suptitle(f"{domain}: wait for first contact at the serving organisation", fontsize=10)
     return fig
@@ -290,11 +290,12 @@ def _timeline(ax, run: Run) -> None:
                         arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 0.8})  # fmt: skip
     ax.set_yticks(range(len(met)), [f"{orgs[o].name}" for o in met], fontsize=7)
     ax.set_ylim(-0.6, len(met) - 0.4)
+    ax.set_xlim(-1, max(now - t0, 7.0) + 1)
     ax.invert_yaxis()
     ax.set_xlabel("days since the family's first signal", fontsize=8)
     journey = run.scenario.journey
     who = journey.label if run.scripted is not None and journey.label else "family"
     stories_told = int(told.sum())
-    ax.set_title(f"{run.label}: {who} (id {run.live.follow}), {len(met)} organisations, "
-                 f"story told {stories_told} times", fontsize=9)  # fmt: skip
+    ax.set_title(f"{run.label}: {who} (id {run.live.follow}); organisations met: {len(met)}; "
+                 f"stories told: {stories_told}", fontsize=9)  # fmt: skip
     ax.legend(fontsize=6, loc="lower right")

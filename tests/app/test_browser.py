@@ -160,6 +160,12 @@ def test_the_page_shows_the_controls_and_the_figures_without_errors(page):
     _step(page, 7)
     assert len(_pictures(page)) >= 2
     page.screenshot(path=str(_shot("page.png")), full_page=True)
+    for tab, view in (("Stories, time, cost", "hours"), ("Map", "country"),
+                      ("One family", "timeline")):  # fmt: skip
+        page.get_by_role("tab", name=tab).click()
+        page.locator(f".sdsim-view-{view} img").wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1000)  # the tab's slide-in
+        page.screenshot(path=str(_shot(f"tab_{view}.png")), full_page=True)
     assert page.errors == []
 
 

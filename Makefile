@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 UV     := uv==0.13.9
 
-.PHONY: demo reorganise test lint lock bench clean
+.PHONY: demo reorganise test lint lock bench clean app
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm,report]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm,report,app]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -46,9 +46,15 @@ lint: $(STAMP)
 lock:
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(PYTHON) -m venv "$$tmp" && "$$tmp/bin/python" -m pip install --quiet '$(UV)' && \
-	"$$tmp/bin/uv" pip compile pyproject.toml --extra test --extra pm --extra report $(LOCK_ARGS) \
+	"$$tmp/bin/uv" pip compile pyproject.toml --extra test --extra pm --extra report --extra app $(LOCK_ARGS) \
 	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	    --custom-compile-command 'make lock' --quiet -o $(LOCK)
+
+# The students' app in the browser (docs/students.md): http://localhost:$(PORT)/
+PORT     ?= 8765
+SCENARIO ?=
+app: $(STAMP)
+	$(BIN)/sdsim app $(SCENARIO) --port $(PORT)
 
 bench: $(STAMP)
 	$(BIN)/python experiments/bench.py --write docs/performance.md

@@ -255,6 +255,48 @@ def child_reorganisation() -> dict:
     }
 
 
+def child_app_week() -> dict:
+    """The students' app on its default country (scenarios/patchwork.toml with the app's
+    settings): the set-up with its warm-up, then weeks of seven steps (the model and the
+    live figures), alone and side by side, and drawing the first tab's pictures."""
+    import io
+    import statistics
+
+    from model.app import views
+    from model.app.appmodel import AppModel, app_scenario
+
+    sc = app_scenario()
+    out: dict = {
+        "municipalities": sc.synthetic.municipalities,
+        "population": sc.synthetic.population,
+        "warmup_days": sc.warmup_days,
+    }
+    weeks = 26
+    for name, other in (("one", {}), ("two", {"protocol": "integrated"})):
+        t0 = time.perf_counter()
+        app = AppModel(sc, other=other)
+        out[f"{name}_setup_s"] = time.perf_counter() - t0
+        times, cpu = [], []
+        for _ in range(weeks):
+            t1, c1 = time.perf_counter(), time.process_time()
+            for _ in range(7):
+                app.step()
+            times.append(time.perf_counter() - t1)
+            cpu.append(time.process_time() - c1)
+        out[f"{name}_week_median_s"] = statistics.median(times)
+        out[f"{name}_week_cpu_median_s"] = statistics.median(cpu)
+        out[f"{name}_week_max_s"] = max(times)
+        out["weeks"] = weeks
+        if name == "two":
+            t2 = time.perf_counter()
+            for draw in (views.waiting, views.signal_to_care, views.difference):
+                draw(app).savefig(io.BytesIO(), format="png")
+            out["draw_s"] = time.perf_counter() - t2
+        app.close()
+    out["load_average_5min"] = os.getloadavg()[1]
+    return out
+
+
 CHILDREN = {
     "national_year": child_national_year,
     "national_5y": child_national_5y,
@@ -262,6 +304,7 @@ CHILDREN = {
     "sweep_speedup": child_sweep_speedup,
     "sweep_memory": child_sweep_memory,
     "reorganisation": child_reorganisation,
+    "app_week": child_app_week,
 }
 
 
@@ -405,6 +448,28 @@ when another scenario of the comparison is that counterfactual.
 """
 
 
+def section_app_week(r: dict) -> str:
+    return f"""### One simulated week of the app's default country
+
+`sdsim app` without a scenario: scenarios/patchwork.toml ({r["municipalities"]} municipalities,
+{r["population"]:,} inhabitants) after the app's warm-up of {r["warmup_days"]:g} days, which runs
+when the model is made (at Reset). A week is seven steps of one simulated day, each followed
+by the update of the live figures from the new records; {r["weeks"]} weeks, wall time (and
+CPU time, which other people's work on the machine disturbs less).
+
+| figure | one run | side by side (two runs) |
+|---|---|---|
+| set-up with the warm-up (Reset) | {r["one_setup_s"]:.1f} s | {r["two_setup_s"]:.1f} s |
+| one simulated week, median | {r["one_week_median_s"] * 1000:.0f} ms | {r["two_week_median_s"] * 1000:.0f} ms |
+| one simulated week, slowest | {r["one_week_max_s"] * 1000:.0f} ms | {r["two_week_max_s"] * 1000:.0f} ms |
+| one simulated week, median CPU time | {r["one_week_cpu_median_s"] * 1000:.0f} ms | {r["two_week_cpu_median_s"] * 1000:.0f} ms |
+
+Drawing the first tab's pictures side by side (waiting, signal to care, B - A) takes
+{r["draw_s"]:.1f} s more; the page draws only the open tab. The goal (issue 12) is well under a
+second for a week. Machine load (5-minute average at the end; 2 cores): {r["load_average_5min"]:.1f}.
+"""
+
+
 SECTIONS = {
     "national_year": section_national_year,
     "national_5y": section_national_5y,
@@ -412,6 +477,7 @@ SECTIONS = {
     "sweep_speedup": section_sweep_speedup,
     "sweep_memory": section_sweep_memory,
     "reorganisation": section_reorganisation,
+    "app_week": section_app_week,
 }
 
 

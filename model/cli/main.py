@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from model import __version__
 from model.cli import (
+    app,
     calibrate,
     compare,
     export,
@@ -44,6 +45,7 @@ COMMANDS = (
     export,
     process,
     report,
+    app,
 )
 
 

@@ -394,6 +394,22 @@ class EventLog:
             self._chunks = [np.concatenate(self._chunks)]
         return self._chunks[0] if self._chunks else np.empty(0, dtype=RECORD)
 
+    def since(self, start: int) -> np.ndarray:
+        """The records from position `start` on, as one structured array: for a reader that
+        follows the log as it grows (the app), at a cost of what is new, not of the whole log
+        (`records()` packs everything into one array each time it is called)."""
+        self._flush()
+        parts: list[np.ndarray] = []
+        end = self._n_chunked
+        for chunk in reversed(self._chunks):
+            if end <= start:
+                break
+            parts.append(chunk[max(start - (end - len(chunk)), 0) :])
+            end -= len(chunk)
+        if not parts:
+            return np.empty(0, dtype=RECORD)
+        return np.concatenate(parts[::-1])
+
     def arrays(self) -> dict[str, np.ndarray]:
         """The columns as numpy arrays (views of `records()`)."""
         rec = self.records()

@@ -80,6 +80,24 @@ ITEMS: tuple[CostItem, ...] = (
         why="the family's hours at intakes, valued at the shadow price of informal care",
     ),
     CostItem(
+        "idle_and_overhead",
+        Stakeholder.PROVIDERS,
+        ("cost_eur_full",),
+        minus=("cost_eur_total", "cost_eur_governance"),
+        series="cost_eur",
+        why="paid hours not booked to a family (idle time of case-carrying staff) and "
+        "management and back office: organisations pay their staff whether busy or not "
+        "(DESIGN.md, How a scheme acts); spread over the years like the care cost",
+    ),
+    CostItem(
+        "governance",
+        Stakeholder.MUNICIPALITY,
+        ("cost_eur_governance",),
+        series="cost_eur",
+        why="officials' and managers' hours in regional bodies (BZK 2020: 1,284 bodies, 33 "
+        "per municipality); spread over the years like the care cost",
+    ),
+    CostItem(
         "reorganisation_one_off",
         Stakeholder.MUNICIPALITY,
         ("reorganisation.cost_eur_by_item.<item>",),

@@ -30,7 +30,9 @@ def _graph(exclude_type_checking_imports: bool) -> grimp.ImportGraph:
 def _layers() -> list[str]:
     (contract,) = [c for c in CONFIG["contracts"] if c["type"] == "layers"]
     # A line "a | b" holds independent layers side by side (import-linter's syntax).
-    return [f"{PACKAGE}.{name.strip()}" for layer in contract["layers"] for name in layer.split("|")]
+    return [
+        f"{PACKAGE}.{name.strip()}" for layer in contract["layers"] for name in layer.split("|")
+    ]
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

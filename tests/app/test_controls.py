@@ -44,9 +44,12 @@ def test_each_control_says_what_its_declaration_says(tiny):
 def test_the_shown_list_covers_the_briefs_parameters_and_every_scheme_option(tiny):
     paths = [c.path for c in controls(tiny)]
     assert paths[:2] == ["scheme", "protocol"]
-    assert [f"schemes.{f}" for f in SchemeOptions.model_fields] == [
-        p for p in paths if p.startswith("schemes.")
-    ]
+    # every scheme option, a scheme's own rules (pooling, rule books) field by field
+    expected = []
+    for f, info in SchemeOptions.model_fields.items():
+        sub = getattr(info.annotation, "model_fields", None)
+        expected += [f"schemes.{f}.{g}" for g in sub] if sub else [f"schemes.{f}"]
+    assert expected == [p for p in paths if p.startswith("schemes.")]
     assert [f"domains.{d}.{f}" for f in ("fte_per_100k", "team_fte") for d in DOMAINS] == [
         p for p in paths if p.startswith("domains.")
     ]

@@ -76,7 +76,12 @@ def test_an_item_the_runs_lack_is_left_out_and_named():
     acc = mkba.account(pd.DataFrame(rows), ["a", "b"], "a", 1.0)
     # reorganisation_cost_eur is in every summary, so its absence leaves the paid hours out;
     # the one-off breakdown only reorganising runs report counts 0.
-    assert [i.key for i in acc.absent] == ["family_time", "reorganisation_paid_hours"]
+    assert [i.key for i in acc.absent] == [
+        "family_time",
+        "idle_and_overhead",
+        "governance",
+        "reorganisation_paid_hours",
+    ]
     # No run reorganises: the one-off line is left out rather than shown as zeros.
     assert [i.key for i in acc.items] == ["care"]
     assert acc.value("b").difference == 0.0

@@ -24,21 +24,21 @@ EXERCISES: dict[int, tuple[str, dict, dict, tuple[str, ...]]] = {
         ("stories_told_per_family_mean", "signal_to_care_days_rolling", "cost_eur_per_family"),
     ),
     2: (
-        "youth-care staff near saturation: 87 -> 60 FTE per 100k",
+        "youth-care staff near saturation: 75 -> 60 FTE per 100k",
         {},
         {"domains.youth.fte_per_100k": 60.0},
         ("needs_waiting_youth", "signal_to_care_days_rolling", "youth_queue_days"),
     ),
     6: (
-        "(exercise 2, continued) youth-care staff: 87 -> 40 FTE per 100k",
+        "(exercise 2, continued) youth-care staff: 75 -> 40 FTE per 100k",
         {},
         {"domains.youth.fte_per_100k": 40.0},
         ("needs_waiting_youth", "signal_to_care_days_rolling", "youth_queue_days"),
     ),
     3: (
-        "pooling small teams near saturation: youth teams of 10 -> 40 FTE, youth staff 45",
-        {"domains.youth.fte_per_100k": 45.0},
-        {"domains.youth.team_fte": 40.0},
+        "pooling small teams near saturation: patchwork pooling local -> pooled, youth staff 45",
+        {"domains.youth.fte_per_100k": 45.0, "schemes.patchwork.pooling": "local"},
+        {"schemes.patchwork.pooling": "pooled"},
         ("needs_waiting_youth", "youth_queue_days", "hours_travel_rolling"),
     ),
     4: (

@@ -156,19 +156,18 @@ class SocialDomainModel(mesa.Model):
                 spanner = rng.random(n) < self.protocol.boundary_spanner_share
                 pid = team.staff(wf.weekly_hours_per_fte, int(n_slots), spanner, pid)
             org.link_teams(pooling, wf.overflow_max_km, geo.xy_km)
-            for role, fte in (
-                (StaffRole.CASEWORK, org.fte),
-                (StaffRole.OVERHEAD, org.overhead_fte),
-            ):
-                self.log.record(t, Kind.STAFFING, org=org.oid, domain=org.domain, value=fte,
-                                detail=role, aux=org.rule_books)  # fmt: skip
+            self._log_staffing(t, org, 1.0)
         self._next_pid = pid
 
     def unstaff(self, t: float, org: Organisation) -> None:
         """A dissolved organisation's pay stops (its professionals move to the successors,
         which were staffed for the work by the usual rule)."""
+        self._log_staffing(t, org, -1.0)
+
+    def _log_staffing(self, t: float, org: Organisation, sign: float) -> None:
+        """Paid FTE start (+1) or stop (-1): one `staffing` record per role."""
         for role, fte in ((StaffRole.CASEWORK, org.fte), (StaffRole.OVERHEAD, org.overhead_fte)):
-            self.log.record(t, Kind.STAFFING, org=org.oid, domain=org.domain, value=-fte,
+            self.log.record(t, Kind.STAFFING, org=org.oid, domain=org.domain, value=sign * fte,
                             detail=role, aux=org.rule_books)  # fmt: skip
 
     def _demand_population(self, orgs: list[Organisation]) -> dict[int, float]:

@@ -249,8 +249,14 @@ def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
     hours = np.isin(kind, [int(k) for k in HOURS_KINDS])
     out = np.where(hours, c["value"] * info.hourly_cost_eur[dom], 0.0)
     care = kind == Kind.CARE_START
-    out[care] += c["aux"][care] * info.day_cost_eur[dom[care]]
+    out[care] += care_days_eur(c, info, care)
     return out
+
+
+def care_days_eur(c: Mapping[str, np.ndarray], info: RunInfo, rows: np.ndarray) -> np.ndarray:
+    """What the planned care days of some `care_start` records cost (aux x the day cost of
+    the organisation's domain: shelter)."""
+    return c["aux"][rows] * info.day_cost_eur[info.org_domain[c["org"][rows]]]
 
 
 def paid_hours(c: Mapping[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
@@ -273,7 +279,7 @@ def scheme_figures(c: Mapping[str, np.ndarray], info: RunInfo, hours_total: floa
     casework = float(hours[role == StaffRole.CASEWORK].sum())
     overhead = float(hours[role == StaffRole.OVERHEAD].sum())
     care = win & (kind == Kind.CARE_START)
-    care_days = float((aux[care] * info.day_cost_eur[info.org_domain[c["org"][care]]]).sum())
+    care_days = float(care_days_eur(c, info, care).sum())
     gov = kind == Kind.GOVERNANCE
     gov_hours = float(value[gov & win].sum())
     gov_cost = gov_hours * info.governance_hourly_cost_eur

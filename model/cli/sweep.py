@@ -46,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         execute(plan, store, {}, args.workers, args.scheduler, args.resume, note=note)
     except KeyboardInterrupt:
-        done = sum(1 for _ in store.runs.glob("*/*.json"))
+        done = store.finished()
         print(
             f"sdsim: interrupted; the {done} finished run(s) are kept in {out}/; "
             f"`sdsim sweep {args.experiment} --out {out} --resume` runs the rest",

@@ -22,6 +22,7 @@ from model.files import atomic_write, json_text
 from model.scenario import ScenarioError
 
 # `path` names a run p{point:06d}-r{replication:04d}; its event log adds .events.parquet.
+RUN_FILES = "*/p*-r*.json"  # one per finished run: p<point>-r<replication>.json
 _EVENTS_NAME = re.compile(r"p(\d+)-r(\d+)\.events\.parquet")
 
 
@@ -64,7 +65,12 @@ class RunStore:
             atomic_write(meta, json_text({**manifest, "fingerprint": fingerprint}))
         self.runs.mkdir(exist_ok=True)
         self._remove_partial_files()
-        return sum(1 for _ in self.runs.glob("*/*.json"))
+        return self.finished()
+
+    def finished(self) -> int:
+        """Runs written whole. pathlib's glob matches hidden names too, so the pattern names
+        the run files alone and never counts a `.tmp` file a killed writer left behind."""
+        return sum(1 for _ in self.runs.glob(RUN_FILES))
 
     def _remove_partial_files(self) -> None:
         """Hidden temporary files of runs that were being written when the sweep died."""

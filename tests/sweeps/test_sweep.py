@@ -16,6 +16,7 @@ import pytest
 
 from model.cli.main import main
 from model.runs.run import replication_seeds
+from model.sweeps.store import RUN_FILES, RunStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def assert_same_tables(a: Path, b: Path) -> None:
 
 
 def finished_runs(out: Path) -> int:
-    return len(list((out / "runs").glob("*/*.json")))
+    return RunStore(out).finished()
 
 
 def test_two_workers_give_identical_tables(reference, tmp_path):
@@ -83,6 +84,16 @@ def _wait_for_runs(proc: subprocess.Popen, out: Path, n: int) -> None:
         time.sleep(0.02)
 
 
+def test_a_half_written_run_is_not_counted_as_finished(tmp_path):
+    """A killed writer leaves `.p…json.tmp-PID.json` behind; pathlib's glob sees hidden files,
+    so counting them would report runs that a resume then deletes (CI caught this once)."""
+    folder = tmp_path / "runs" / "patchwork"
+    folder.mkdir(parents=True)
+    (folder / ".p000000-r0000.json.tmp-4242.json").write_text("{")
+    (folder / "p000000-r0001.json").write_text("{}")
+    assert RunStore(tmp_path).finished() == 1
+
+
 def test_killed_and_interrupted_sweep_resumes_to_identical_tables(reference, tmp_path):
     out = tmp_path / "killed"
     proc = _start(out, "--workers", "2")
@@ -91,7 +102,7 @@ def test_killed_and_interrupted_sweep_resumes_to_identical_tables(reference, tmp
     proc.communicate()
     killed = finished_runs(out)
     assert 6 <= killed < RUNS
-    for f in (out / "runs").glob("*/*.json"):  # whatever was left on disk is whole
+    for f in (out / "runs").glob(RUN_FILES):  # whatever was left on disk is whole
         assert json.loads(f.read_text())["metrics"]["families"] > 0
     assert not (out / "summary.csv").exists()
 

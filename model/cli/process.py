@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from model.output.export import CASE_NOTIONS, flat_table, read_logs
-from model.output.process import write_process
+from model.cli.export import add_selection
+from model.output.export import CASE_NOTIONS, read_logs
+from model.output.process import scenario_maps, write_process
 from model.scenario import ScenarioError
 
 
@@ -25,6 +26,7 @@ def register(sub) -> None:
         default="need",
         help="whose path: a need's (default: signal to care) or a family's (all its needs)",
     )
+    add_selection(p)
     p.add_argument("--out", help="folder for maps and tables (default RESULTS/process/)")
     p.add_argument("--top", type=int, default=5, help="variants printed per scenario (default 5)")
     p.add_argument(
@@ -42,7 +44,8 @@ def main(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise ScenarioError(f"process: --top {args.top}: expected 0 or more")
     out = Path(args.out) if args.out else Path(args.results) / "process"
-    maps = write_process(flat_table(read_logs(args.results), args.case), out, args.min_share)
+    logs = read_logs(args.results, args.scenario, args.replication)
+    maps = write_process(scenario_maps(logs, args.case, args.period), out, args.min_share)
     for name, pm in maps.items():
         print(f"{name}: {pm.cases:,} {args.case} paths, {len(pm.variants):,} variants")
         for v in pm.variants.head(args.top).itertuples():

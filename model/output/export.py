@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,28 +81,53 @@ CASE_KINDS = (
     "closed",
 )
 CASE_NOTIONS = ("family", "need")
+# all: the whole log, warm-up included; measured: the families that arrive after the warm-up.
+PERIODS = ("all", "measured")
 FORMATS = ("xes", "ocel", "csv")
+SUFFIXES = {"xes": ".xes", "ocel": ".jsonocel", "csv": ".csv"}
 
 
 @dataclass
 class RunLog:
-    """One run's labelled events (as events.parquet holds them) and where they came from."""
+    """One run's labelled events (as events.parquet holds them) and where they came from.
+
+    `source` is the table itself or the parquet file it is read from each time `events` is
+    asked for: a demo's fifteen runs hold ~40 million records, so an export or a process map
+    takes them one run at a time and never holds them all."""
 
     scenario: str
     replication: int
     start_date: dt.date
-    events: pd.DataFrame
+    source: pd.DataFrame | Path
+    warmup_days: float = 0.0
+
+    @property
+    def events(self) -> pd.DataFrame:
+        if isinstance(self.source, pd.DataFrame):
+            return self.source
+        return pd.read_parquet(self.source)
 
     @property
     def prefix(self) -> str:
         """What makes a family, need or case id unique across the runs of one export."""
         return f"{self.scenario}/r{self.replication}/"
 
+    @property
+    def label(self) -> str:
+        """The run in a file name: scenario (and point) and replication."""
+        return f"{self.scenario.replace('/', '_')}_r{self.replication}"
 
-def _start_dates(folder: Path) -> dict[str, dt.date]:
-    """Each scenario's start_date from the folder's manifest or experiment file; a folder
-    written before the setting existed gets the default."""
-    out: dict[str, dt.date] = {}
+
+@dataclass(frozen=True)
+class _Settings:
+    start_date: dt.date = DEFAULT_START
+    warmup_days: float = 0.0
+
+
+def _settings(folder: Path) -> dict[str, _Settings]:
+    """Each scenario's start_date and warm-up from the folder's manifest or experiment file;
+    a folder written before start_date existed gets the default."""
+    out: dict[str, _Settings] = {}
     for name in ("manifest.json", "experiment.json"):
         path = folder / name
         if not path.is_file():
@@ -109,43 +135,92 @@ def _start_dates(folder: Path) -> dict[str, dt.date]:
         scenarios = json.loads(path.read_text(encoding="utf-8")).get("scenarios", {})
         for sc, entry in scenarios.items():
             params = entry.get("parameters", entry) if isinstance(entry, dict) else {}
-            if isinstance(params, dict) and "start_date" in params:
-                out.setdefault(sc, dt.date.fromisoformat(str(params["start_date"])))
+            if not isinstance(params, dict) or sc in out:
+                continue
+            start = params.get("start_date")
+            out[sc] = _Settings(
+                dt.date.fromisoformat(str(start)) if start else DEFAULT_START,
+                float(params.get("warmup_days", 0.0)),
+            )
     return out
 
 
-def read_logs(folder: Path | str) -> list[RunLog]:
+def read_logs(
+    folder: Path | str,
+    scenarios: Iterable[str] = (),
+    replications: Iterable[int] = (),
+) -> list[RunLog]:
     """The event logs a results folder holds: one for a run's folder, one per kept run for a
-    comparison or sweep (scenario and replication from the run's file name)."""
+    comparison or sweep (scenario and replication from the run's file name); only the named
+    scenarios and replications when any are named. The tables stay on disk until asked for."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ScenarioError(f"export: {folder} is not a results folder")
-    starts = _start_dates(folder)
+    settings = _settings(folder)
     single = folder / "events.parquet"
     if single.is_file():
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         name = next(iter(manifest.get("scenarios", {"run": None})))
-        return [RunLog(name, 0, starts.get(name, DEFAULT_START), pd.read_parquet(single))]
-    if (folder / "events.csv.gz").is_file():
+        s = settings.get(name, _Settings())
+        logs = [RunLog(name, 0, s.start_date, single, s.warmup_days)]
+    elif (folder / "events.csv.gz").is_file():
         raise ScenarioError(
             f"export: {folder} keeps its events as events.csv.gz; run it again with "
             "`sdsim run --events parquet` (the default)"
         )
-    logs = []
-    for key, path in RunStore(folder).event_logs():
-        name = key.scenario if key.point == 0 else f"{key.scenario}/p{key.point}"
-        start = starts.get(key.scenario, DEFAULT_START)
-        logs.append(RunLog(name, key.replication, start, pd.read_parquet(path)))
-    # In the order the comparison or sweep lists its scenarios (its baseline first).
-    order = {name: i for i, name in enumerate(starts)}
-    logs.sort(key=lambda log: (order.get(log.scenario.split("/")[0], len(order)), log.scenario))
+    else:
+        logs = []
+        for key, path in RunStore(folder).event_logs():
+            name = key.scenario if key.point == 0 else f"{key.scenario}/p{key.point}"
+            s = settings.get(key.scenario, _Settings())
+            logs.append(RunLog(name, key.replication, s.start_date, path, s.warmup_days))
+        # In the order the comparison or sweep lists its scenarios (its baseline first).
+        order = {name: i for i, name in enumerate(settings)}
+        logs.sort(key=lambda log: (order.get(log.scenario.split("/")[0], len(order)), log.scenario))
     if not logs:
         what = "runs/ without event logs" if (folder / "runs").is_dir() else "no events.parquet"
         raise ScenarioError(
             f"export: {folder} has {what}; export a run's folder (`sdsim run`) or a comparison "
             "made with `sdsim compare --events`"
         )
-    return logs
+    return _select(logs, folder, list(scenarios), list(replications))
+
+
+def _select(logs: list[RunLog], folder: Path, scenarios: list[str], reps: list[int]):
+    have = sorted({log.scenario for log in logs}, key=[log.scenario for log in logs].index)
+    for name in scenarios:
+        if name not in have:
+            raise ScenarioError(f"export: --scenario {name}: {folder} holds {', '.join(have)}")
+    have_reps = sorted({log.replication for log in logs})
+    for r in reps:
+        if r not in have_reps:
+            raise ScenarioError(
+                f"export: --replication {r}: {folder} holds replications "
+                f"{', '.join(map(str, have_reps))}"
+            )
+    return [
+        log
+        for log in logs
+        if (not scenarios or log.scenario in scenarios) and (not reps or log.replication in reps)
+    ]
+
+
+def measured(events: pd.DataFrame, warmup_days: float) -> pd.DataFrame:
+    """The records of the measured years, as whole paths: every record of a family that
+    arrives after the warm-up — its first signal at or after `warmup_days`, the families
+    the per-family outcomes count (records.metrics.measured_families), or, never
+    signalled, its first record then — so no path is cut at its start; and the
+    organisations' own records (staffing, governance, reorganisation) from the warm-up on."""
+    fam = events["family"].to_numpy()
+    t = events["time"].to_numpy()
+    own = fam >= 0
+    signal = own & (events["kind"].astype(str).to_numpy() == "signal")
+    first = pd.Series(t[own]).groupby(fam[own]).min()
+    first_signal = pd.Series(t[signal]).groupby(fam[signal]).min()
+    arrival = first_signal.reindex(first.index).fillna(first)
+    late = arrival.index[arrival.to_numpy() >= warmup_days].to_numpy()
+    keep = np.where(own, np.isin(fam, late), t >= warmup_days)
+    return events[keep]
 
 
 def _org_types(events: pd.DataFrame) -> dict[int, str]:
@@ -175,7 +250,16 @@ def by_need(events: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([own, shared[own.columns]])
 
 
-def flat_table(logs: Iterable[RunLog], case: str = "family") -> pd.DataFrame:
+def _events(log: RunLog, period: str) -> pd.DataFrame:
+    if period not in PERIODS:
+        raise ScenarioError(f"export: --period {period}: expected one of {', '.join(PERIODS)}")
+    ev = log.events
+    if period == "measured":
+        ev = measured(ev, log.warmup_days)
+    return ev.reset_index(drop=True)
+
+
+def flat_table(logs: Iterable[RunLog], case: str = "family", period: str = "all") -> pd.DataFrame:
     """One row per event and case: the classic event log (`case:concept:name`,
     `concept:name`, `time:timestamp`, `org:resource`) with the log's own columns kept.
 
@@ -185,7 +269,8 @@ def flat_table(logs: Iterable[RunLog], case: str = "family") -> pd.DataFrame:
         raise ScenarioError(f"export: --case {case}: expected one of {', '.join(CASE_NOTIONS)}")
     parts = []
     for log in logs:
-        ev = log.events.reset_index(drop=True)
+        ev = _events(log, period)
+        types = _org_types(ev)
         ev = ev.assign(event=np.arange(len(ev)))
         kind = ev["kind"].astype(str)
         ev = ev[kind.isin([k.name.lower() for k in ACTIVITIES]) & (ev["family"] >= 0)]
@@ -194,7 +279,6 @@ def flat_table(logs: Iterable[RunLog], case: str = "family") -> pd.DataFrame:
             ids = ev["need"].astype(np.int64).astype(str)
         else:
             ids = ev["family"].astype(np.int64).astype(str)
-        types = _org_types(log.events)
         org = ev["org"].to_numpy()
         start = pd.Timestamp(log.start_date)
         parts.append(
@@ -220,7 +304,9 @@ def flat_table(logs: Iterable[RunLog], case: str = "family") -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def ocel_tables(logs: Iterable[RunLog]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def ocel_tables(
+    logs: Iterable[RunLog], period: str = "all"
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The object-centric log as pm4py's three OCEL tables: events, objects and the
     event-object links (with the object's role as qualifier).
 
@@ -231,7 +317,7 @@ def ocel_tables(logs: Iterable[RunLog]) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     only, a month of governance to its regional body (object type "regional body")."""
     events, links = [], []
     for log in logs:
-        ev = log.events.reset_index(drop=True)
+        ev = _events(log, period)
         kind = ev["kind"].astype(str)
         names = {k.name.lower(): a for k, a in {**ACTIVITIES, **ORG_ONLY}.items()}
         keep = kind.isin(list(names))
@@ -277,27 +363,46 @@ def ocel_tables(logs: Iterable[RunLog]) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     return pd.concat(events, ignore_index=True), obj, rel
 
 
-def write_export(logs: list[RunLog], fmt: str, out: Path, case: str = "family") -> int:
+def write_export(
+    logs: list[RunLog], fmt: str, out: Path, case: str = "family", period: str = "all"
+) -> int:
     """Write the logs in `fmt` to `out`, whole or not at all; the number of events written."""
     if fmt not in FORMATS:
         raise ScenarioError(f"export: --format {fmt}: expected one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        table = flat_table(logs, case)
+        table = flat_table(logs, case, period)
         atomic_write(out, table.to_csv(index=False))
         return len(table)
     pm4py = _pm4py()
     if fmt == "xes":
-        table = flat_table(logs, case)
-        with atomic_path(out) as tmp:
+        table = flat_table(logs, case, period)
+        with atomic_path(out) as tmp, warnings.catch_warnings():
+            # pm4py announces which XES backend it picked (r4pm, in the `pm` extra).
+            warnings.simplefilter("ignore", UserWarning)
             pm4py.write_xes(table, str(tmp), case_id_key="case:concept:name")
         return len(table)
     from pm4py.objects.ocel.obj import OCEL
 
-    events, objects, relations = ocel_tables(logs)
+    events, objects, relations = ocel_tables(logs, period)
     with atomic_path(out) as tmp:
         pm4py.write_ocel2(OCEL(events=events, objects=objects, relations=relations), str(tmp))
     return len(events)
+
+
+def write_per_run(
+    logs: list[RunLog], fmt: str, folder: Path, case: str = "family", period: str = "all"
+) -> list[tuple[Path, int]]:
+    """One file per run in `folder` (<scenario>_r<replication>.<suffix>), each run read,
+    written and let go before the next: a process-mining tool opens one run's log at a time,
+    and a demo's whole log would not fit its memory."""
+    if fmt not in FORMATS:
+        raise ScenarioError(f"export: --format {fmt}: expected one of {', '.join(FORMATS)}")
+    written = []
+    for log in logs:
+        path = folder / f"{log.label}{SUFFIXES[fmt]}"
+        written.append((path, write_export([log], fmt, path, case, period)))
+    return written
 
 
 def _pm4py():

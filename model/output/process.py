@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import FancyArrowPatch  # noqa: E402
 
-from model.output.export import ACTIVITIES  # noqa: E402
+from model.output.export import ACTIVITIES, flat_table  # noqa: E402
 from model.records.events import Kind  # noqa: E402
 
 # The steps of a path; effort records (administration, coordination, travel) are hours spent
@@ -216,10 +216,56 @@ def draw_maps(maps: dict[str, ProcessMap], stem: Path, min_share: float = 0.02) 
     return paths
 
 
-def write_process(table: pd.DataFrame, out: Path, min_share: float = 0.02) -> dict[str, ProcessMap]:
-    """Per scenario of a flat table (its replications pooled): the map as PNG and SVG, the
-    arcs and variants as CSV; and, for several scenarios, their maps side by side."""
-    maps = {name: process_map(part) for name, part in table.groupby("scenario", sort=False)}
+def pool(maps: list[ProcessMap]) -> ProcessMap:
+    """The map of several runs' cases together, from each run's map: counts add, and each
+    mean is weighted by what it averages over (arcs by frequency, a step's position by its
+    events, days to care by the cases that reached care). Run by run, a comparison's maps
+    never need all its runs in memory at once; the result is the map of the runs' tables
+    concatenated (case ids carry their run, so no case is in two runs)."""
+    if len(maps) == 1:
+        return maps[0]
+
+    def weighted(frames, keys, counts, means):
+        t = pd.concat(frames, ignore_index=True)
+        for mean, weight in means.items():
+            t[mean] = t[mean] * t[weight]
+        g = t.groupby(keys, sort=False)[[*counts, *means]].sum(min_count=1)
+        for mean, weight in means.items():
+            g[mean] = g[mean] / g[weight].where(g[weight] > 0)
+        return g.reset_index()
+
+    arcs = weighted([m.arcs for m in maps], ["source", "target"], ["frequency"],
+                    {"mean_days": "frequency"})  # fmt: skip
+    arcs = arcs.sort_values("frequency", ascending=False, kind="stable").reset_index(drop=True)
+    nodes = weighted([m.nodes for m in maps], ["activity"], ["events", "cases"],
+                     {"position": "events"})  # fmt: skip
+    nodes = nodes.sort_values("position", kind="stable").reset_index(drop=True)
+    v = pd.concat([m.variants for m in maps], ignore_index=True)
+    v = v.assign(cared=v["cases"] * v["cared_share"])
+    v = v.assign(days=v["days_to_care_mean"].fillna(0.0) * v["cared"])
+    v = v.groupby("variant", sort=False)[["cases", "cared", "days"]].sum().reset_index()
+    cases = sum(m.cases for m in maps)
+    v["share"] = v["cases"] / cases
+    v["days_to_care_mean"] = v["days"] / v["cared"].where(v["cared"] > 0)
+    v["cared_share"] = v["cared"] / v["cases"]
+    v = v.sort_values(["cases", "variant"], ascending=[False, True], kind="stable")
+    variants_ = v[["variant", "cases", "share", "days_to_care_mean", "cared_share"]]
+    return ProcessMap(nodes, arcs, variants_.reset_index(drop=True), cases)
+
+
+def scenario_maps(logs, case: str = "need", period: str = "all") -> dict[str, ProcessMap]:
+    """Per scenario, the map of its runs pooled, read one run at a time."""
+    per: dict[str, list[ProcessMap]] = {}
+    for log in logs:
+        per.setdefault(log.scenario, []).append(process_map(flat_table([log], case, period)))
+    return {name: pool(maps) for name, maps in per.items()}
+
+
+def write_process(
+    maps: dict[str, ProcessMap], out: Path, min_share: float = 0.02
+) -> dict[str, ProcessMap]:
+    """Per scenario: the map as PNG and SVG, the arcs and variants as CSV; and, for several
+    scenarios, their maps side by side."""
     out.mkdir(parents=True, exist_ok=True)
     for name, pm in maps.items():
         safe = name.replace("/", "_")

@@ -52,6 +52,19 @@ def test_compare_keeps_event_logs_for_a_side_by_side_map(tiny_path, tmp_path, ca
     assert main(["export", str(out), "--format", "csv"]) == 0
     table = pd.read_csv(out / "events_log.csv")
     assert set(table["scenario"]) == {"tiny", "coop"} and set(table["replication"]) == {0, 1}
+    # One run's log, from the measured years, as its own file.
+    per = tmp_path / "per"
+    argv = ["export", str(out), "--per-run", "--format", "csv", "--out", str(per)]
+    assert main([*argv, "--scenario", "coop", "--replication", "1", "--period", "measured"]) == 0
+    assert [p.name for p in per.iterdir()] == ["coop_r1.csv"]
+    one = pd.read_csv(per / "coop_r1.csv")
+    run = table[(table["scenario"] == "coop") & (table["replication"] == 1)]
+    assert set(one["family"]) < set(run["family"])  # the warm-up's families left out
+    # A family arrives with its first signal (or, never signalled, its first record).
+    first = run.groupby("family")["day"].min()
+    signalled = run[run["kind"] == "signal"].groupby("family")["day"].min()
+    arrival = signalled.reindex(first.index).fillna(first)
+    assert set(one["family"]) == set(arrival.index[arrival >= 60.0])  # tiny.toml's warm-up
 
 
 @pytest.mark.parametrize(
@@ -60,10 +73,13 @@ def test_compare_keeps_event_logs_for_a_side_by_side_map(tiny_path, tmp_path, ca
         (["export", "{tmp}/nowhere"], "is not a results folder"),
         (["process", "{tmp}"], "has no events.parquet"),
         (["process", "{run}", "--min-share", "1.5"], "--min-share 1.5"),
+        (["export", "{run}", "--scenario", "nope"], "--scenario nope: {run} holds tiny"),
+        (["process", "{run}", "--replication", "3"], "--replication 3: {run} holds replications 0"),
     ],
 )
 def test_bad_input_gives_one_line_and_exit_2(run_folder, tmp_path, capsys, argv, message):
     argv = [a.format(tmp=tmp_path, run=run_folder) for a in argv]
+    message = message.format(run=run_folder)
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("sdsim: error: ") and message in err

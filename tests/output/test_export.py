@@ -6,8 +6,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from model.output.export import RunLog, by_need, flat_table, ocel_tables, read_logs, write_export
-from model.output.process import process_map
+from model.output.export import (
+    RunLog,
+    by_need,
+    flat_table,
+    ocel_tables,
+    read_logs,
+    write_export,
+)
+from model.output.process import pool, process_map
 from model.records.events import EventLog, Kind
 from model.runs.run import run
 from model.vocabulary import DOMAINS
@@ -92,6 +99,51 @@ def test_variants_on_a_constructed_log(constructed):
     assert arcs.loc[("waiting list", "first contact"), "frequency"] == 4
     assert arcs.loc[("waiting list", "first contact"), "mean_days"] == pytest.approx(23 / 4)
     assert arcs.loc[("handover sent", "case closed"), "frequency"] == 1
+
+
+def test_runs_pooled_map_by_map_give_the_map_of_the_runs_together(constructed):
+    """A comparison's map is built run by run (`pool`). A second run holding only the two
+    direct families: 5 need paths, 4 of them direct (3, 5, 3 and 5 days to care: mean 4),
+    one handed over (21 days); waiting list to first contact 6 times, 23 + 2 + 4 = 29 days."""
+    ev = _constructed()
+    second = RunLog("tiny", 1, dt.date(2025, 1, 1), ev[ev["family"].isin([2, 3])])
+    runs = [*constructed, second]
+    pooled = pool([process_map(flat_table([r], "need")) for r in runs])
+    v = pooled.variants.set_index("variant")
+    assert pooled.cases == 5 and list(v.index) == [DIRECT, HANDED_OVER]
+    assert v.loc[DIRECT, "share"] == pytest.approx(0.8)
+    assert v.loc[DIRECT, "days_to_care_mean"] == pytest.approx(4.0)
+    assert v.loc[HANDED_OVER, "days_to_care_mean"] == pytest.approx(21.0)
+    arc = pooled.arcs.set_index(["source", "target"]).loc[("waiting list", "first contact")]
+    assert arc["frequency"] == 6 and arc["mean_days"] == pytest.approx(29 / 6)
+    # And the same, arc for arc and step for step, as the two runs' table in one go.
+    whole = process_map(flat_table(runs, "need"))
+    for part in ("arcs", "nodes", "variants"):
+        a, b = getattr(pooled, part), getattr(whole, part)
+        key = a.columns[:2].tolist() if part == "arcs" else [a.columns[0]]
+        pd.testing.assert_frame_equal(
+            a.sort_values(key).reset_index(drop=True),
+            b.sort_values(key).reset_index(drop=True),
+            check_dtype=False,
+        )
+
+
+@pytest.mark.parametrize(
+    "warmup, families", [(0.0, {1, 2, 3}), (0.5, {2, 3}), (1.0, {2, 3}), (1.5, {3}), (2.5, set())]
+)
+def test_the_measured_period_keeps_whole_paths_of_the_families_arriving_after_warmup(
+    warmup, families
+):
+    """Families 1, 2 and 3 are first signalled on days 0, 1 and 2; every record of an
+    arriving family stays (family 1's care ends on day 60, long after any warm-up here), none
+    of an earlier one; the reorganisation's cost on day 10 is after every warm-up here."""
+    log = RunLog("tiny", 0, dt.date(2025, 1, 1), _constructed(), warmup)
+    table = flat_table([log], "family", "measured")
+    assert set(table["family"]) == families
+    full = flat_table([log], "family")
+    assert len(table) == int(full["family"].isin(families).sum())
+    events, _, _ = ocel_tables([log], "measured")
+    assert len(events) == len(table) + 1  # and the organisation's own record
 
 
 def test_ocel_links_a_handover_to_the_family_the_need_and_both_organisations(constructed):

@@ -273,7 +273,8 @@ def sensitivity_context(
             cells.append({"metric": h["metric"], "value": (x, fmt(x)),
                           "conf": fmt(half) if np.isfinite(half) else ""})  # fmt: skip
         rows.append({"parameter": path, "value": value, "unit": unit,
-                     "source": source or L("sensitivity.assumption"), "cells": cells})  # fmt: skip
+                     "source": source if source.strip("- ") else L("sensitivity.assumption"),
+                     "cells": cells})  # fmt: skip
     intro = L(f"sensitivity.intro.{sens.method}", folder=str(sens.folder), scenario=scenario,
               n=len(rows), total=sens.table["parameter"].nunique())  # fmt: skip
     return {"intro": intro, "index": idx, "metrics": heads, "rows": rows}

@@ -101,9 +101,10 @@ ITEMS: tuple[CostItem, ...] = (
         Stakeholder.VEILIG_THUIS,
         (VT_CARE,),
         series="cost_eur",
-        why="Veilig Thuis is one organisation per region with a fixed budget from its "
-        "municipalities (Wmo 2015 art. 4.1.1), not paid per case: the hours it books to "
-        "families fall on that budget, shown as its own stakeholder",
+        why="Veilig Thuis is one organisation per region that its municipalities must "
+        "provide (Wmo 2015 art. 4.1.1); assumption: they fund it as a budget, not per case, "
+        "so the hours it books to families fall on that budget, shown as its own "
+        "stakeholder",
     ),
     CostItem(
         "vt_idle_and_overhead",

@@ -259,6 +259,29 @@ def care_days_eur(c: Mapping[str, np.ndarray], info: RunInfo, rows: np.ndarray) 
     return c["aux"][rows] * info.day_cost_eur[info.org_domain[c["org"][rows]]]
 
 
+def cost_by_domain(c: Mapping[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
+    """Per domain (DOMAINS order): its part of `cost_eur_total` and of `cost_eur_full`
+    without governance (officials' hours belong to no domain). Each record's euros go to
+    the domain of the organisation that booked or paid them, with the same factors as the
+    totals, so the parts add up to the totals: Veilig Thuis can then be priced apart."""
+    n = len(info.hourly_cost_eur)
+    win = c["time"] >= info.measure_from
+    cost = row_cost_eur(c, info)
+    booked = win & (cost != 0)  # zero-cost rows may have no organisation (org -1)
+
+    def per_domain(rows: np.ndarray, eur: np.ndarray) -> np.ndarray:
+        # float even without rows (bincount of nothing is an integer array)
+        dom = info.org_domain[c["org"][rows]]
+        return np.bincount(dom, weights=eur, minlength=n).astype(float)
+
+    care_total = per_domain(booked, cost[booked])
+    hours, staffing = paid_hours(c, info)
+    paid_eur = hours * info.hourly_cost_eur[info.org_domain[c["org"][staffing]]]
+    care = win & (c["kind"] == Kind.CARE_START)
+    full = per_domain(staffing, paid_eur) + per_domain(care, care_days_eur(c, info, care))
+    return care_total, full
+
+
 def paid_hours(c: Mapping[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
     """The window's paid hours of each `staffing` record (FTE x weekly hours / 7 x the days
     of the window it is in force), and the records' mask."""
@@ -410,11 +433,13 @@ def summarise(
         float(counted["littles_law_steady_state_rel_error"].max()) if len(counted) else nan
     )
     summary["littles_law_steady_state_organisations"] = len(counted)
-    summary["by_domain"] = _by_domain(ho, sc)
+    summary["by_domain"] = _by_domain(ho, sc, *cost_by_domain(c, info))
     return summary
 
 
-def _by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]]:
+def _by_domain(
+    ho: pd.DataFrame, sc: pd.DataFrame, cost_total: np.ndarray, cost_full: np.ndarray
+) -> dict[str, dict[str, float]]:
     out = {}
     for code, name in enumerate(DOMAINS):
         h = ho[(ho["domain"] == code)].dropna(subset=["assigned"])["delay"].to_numpy()
@@ -427,6 +452,8 @@ def _by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]
             "signal_to_care_days_mean": _percentiles(d)[0],
             "signal_to_care_days_p90": _percentiles(d)[2],
             "unmet_need_share": float(s["care_start"].isna().mean()) if len(s) else float("nan"),
+            "cost_eur_total": float(cost_total[code]),
+            "cost_eur_full": float(cost_full[code]),
         }
     return out
 

@@ -739,6 +739,29 @@ OUTCOMES: tuple[Outcome, ...] = (
         "`unmet_need_share` of the needs of the domain.",
         "As `unmet_need_share` (`need`, `care_start`), for needs of the domain.",
     ),
+    Outcome(
+        _BY_DOMAIN + "cost_eur_total",
+        "cost of care",
+        "EUR",
+        _LOWER,
+        "by_domain",
+        "The domain's part of `cost_eur_total`: what its organisations' professional hours "
+        "and planned days of the window cost. The four parts add up to `cost_eur_total`, so "
+        "that the cost-benefit account can price Veilig Thuis apart.",
+        f"As `cost_eur_total` ({_HOURS_KINDS}), over the records of organisations of the domain.",
+    ),
+    Outcome(
+        _BY_DOMAIN + "cost_eur_full",
+        "full cost",
+        "EUR",
+        _LOWER,
+        "by_domain",
+        "The domain's part of `cost_eur_full`: every paid hour of its organisations' staff, "
+        "idle or not, and its planned days. Governance belongs to no domain: the four parts "
+        "add up to `cost_eur_full` minus `cost_eur_governance`.",
+        "As `cost_eur_full` (`staffing`, `care_start`), over the records of organisations "
+        "of the domain, without `governance` records.",
+    ),
     # ------------------------------------------------------------------- reorganisation
     Outcome(
         "reorganisation_cost_eur",

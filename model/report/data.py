@@ -1,6 +1,8 @@
-"""What a report reads from a comparison's folder (`sdsim compare`, or a sweep of
-scenarios without parameters): the tables as written, every run's full figures and monthly
-series (`runs/`), the manifest, the figures and any process maps (`sdsim process`).
+"""What a report reads from a results folder: a comparison's (`sdsim compare`, or a sweep
+of scenarios without parameters: the tables as written, every run's full figures and
+monthly series (`runs/`), the manifest, the figures and any process maps (`sdsim process`))
+or a journey's (`sdsim journey`: the family's table, its runs per world, the manifest and
+the figures).
 
 Nothing is recomputed that a table already holds: the side-by-side means are
 comparison.csv's; paired differences against another baseline and the account come from
@@ -49,15 +51,80 @@ def _read_json(path: Path) -> dict:
         raise ReportError(f"report: {path}: cannot be read ({exc.__class__.__name__})") from None
 
 
+@dataclass
+class JourneyResults:
+    """A journey's folder: one scripted family through schemes and protocols, each
+    combination in the same worlds (replications) around it."""
+
+    folder: Path
+    manifest: dict
+    name: str  # the scenario's
+    parameters: dict  # the scenario's, as run (scheme and protocol are the journey's own)
+    text: str  # the scenario file as written
+    table: pd.DataFrame  # journey_table.csv: scheme, protocol, the family's mean figures
+    runs: pd.DataFrame  # journey_runs.csv: scheme, protocol, replication, seed, figures
+    figures: list[Path] = field(default_factory=list)
+
+    @property
+    def journey(self) -> dict:
+        return self.parameters.get("journey", {})
+
+    @property
+    def replications(self) -> int:
+        return int(self.runs["replication"].nunique())
+
+
+def read_folder(folder: Path | str) -> Results | JourneyResults:
+    """A comparison's or a journey's folder, whichever it is."""
+    folder = Path(folder)
+    if folder.is_dir() and (folder / "journey_table.csv").exists():
+        return read_journey(folder)
+    return read_results(folder)
+
+
+def read_journey(folder: Path | str) -> JourneyResults:
+    folder = Path(folder)
+    needed = [folder / n for n in ("journey_table.csv", "journey_runs.csv", "manifest.json")]
+    missing = [p.name for p in needed if not p.exists()]
+    if missing:
+        raise ReportError(
+            f"report: {folder}: a journey's folder without {', '.join(missing)}; expected "
+            "the folder of `sdsim journey`"
+        )
+    manifest = _read_json(folder / "manifest.json")
+    try:
+        table = pd.read_csv(folder / "journey_table.csv")
+        runs = pd.read_csv(folder / "journey_runs.csv")
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"report: {folder}: a journey table cannot be read ({exc})") from None
+    keys = {"scheme", "protocol"}
+    if not keys <= set(table.columns) or not {*keys, "replication"} <= set(runs.columns):
+        raise ReportError(
+            f"report: {folder}: expected scheme and protocol columns in journey_table.csv "
+            "and journey_runs.csv"
+        )
+    scenarios = manifest.get("scenarios") or {}
+    if len(scenarios) != 1:
+        raise ReportError(f"report: {folder}/manifest.json: expected the journey's one scenario")
+    name, about = next(iter(scenarios.items()))
+    return JourneyResults(
+        folder,
+        manifest,
+        name,
+        about.get("parameters", {}),
+        about.get("text", ""),
+        table,
+        runs,
+        sorted((folder / "figures").glob("*.png")),
+    )
+
+
 def read_results(folder: Path | str) -> Results:
     folder = Path(folder)
     if not folder.is_dir():
         raise ReportError(f"report: {folder}: no such folder (expected a comparison's results)")
     if (folder / "journey_table.csv").exists():
-        raise ReportError(
-            f"report: {folder}: a journey's folder; the report reads comparisons "
-            "(sdsim compare, or a sweep of scenarios without parameters)"
-        )
+        raise ReportError(f"report: {folder}: a journey's folder (read_folder reads either)")
     # A comparison writes comparison.csv and manifest.json; a sweep summary.csv and
     # experiment.json, with the same scenarios, seeds, versions and commit in it.
     table = folder / "comparison.csv"
@@ -79,7 +146,7 @@ def read_results(folder: Path | str) -> Results:
     if "point" in comparison and comparison["point"].nunique() > 1:
         raise ReportError(
             f"report: {folder}: a sweep over parameter points; the report compares scenarios "
-            "(one point each)"
+            "(one point each); a Morris or Sobol sweep's folder goes to --sensitivity"
         )
     needed = {"scenario", "metric", "mean", "ci_low", "ci_high", "n"}
     if not needed <= set(comparison.columns):

@@ -61,15 +61,21 @@ class CostItem:
     why: str = ""  # why this stakeholder bears it (docs/report.md repeats it)
 
 
+# Veilig Thuis's parts of the cost of care and of the full cost: its own stakeholder, so
+# they are taken out of the municipalities' and providers' lines.
+VT_CARE = "by_domain.vt.cost_eur_total"
+VT_FULL = "by_domain.vt.cost_eur_full"
+
 ITEMS: tuple[CostItem, ...] = (
     CostItem(
         "care",
         Stakeholder.MUNICIPALITY,
         ("cost_eur_total",),
+        minus=(VT_CARE,),
         series="cost_eur",
-        why="Jeugdwet and Wmo 2015: municipalities fund the wijkteams, youth care, Veilig "
-        "Thuis and shelter (through the centrumgemeente); the runs do not split the cost by "
-        "domain, so Veilig Thuis's share is in here",
+        why="Jeugdwet and Wmo 2015: municipalities commission and pay the care of the "
+        "wijkteams, youth care and shelter (through the centrumgemeente) that is delivered; "
+        "Veilig Thuis's part is its own line",
     ),
     CostItem(
         "family_time",
@@ -82,12 +88,32 @@ ITEMS: tuple[CostItem, ...] = (
     CostItem(
         "idle_and_overhead",
         Stakeholder.PROVIDERS,
-        ("cost_eur_full",),
-        minus=("cost_eur_total", "cost_eur_governance"),
+        ("cost_eur_full", VT_CARE),
+        minus=("cost_eur_total", "cost_eur_governance", VT_FULL),
         series="cost_eur",
         why="paid hours not booked to a family (idle time of case-carrying staff) and "
         "management and back office: organisations pay their staff whether busy or not "
-        "(DESIGN.md, How a scheme acts); spread over the years like the care cost",
+        "(DESIGN.md, How a scheme acts); Veilig Thuis's are its own line; spread over the "
+        "years like the care cost",
+    ),
+    CostItem(
+        "vt_care",
+        Stakeholder.VEILIG_THUIS,
+        (VT_CARE,),
+        series="cost_eur",
+        why="Veilig Thuis is one organisation per region that its municipalities must "
+        "provide (Wmo 2015 art. 4.1.1); assumption: they fund it as a budget, not per case, "
+        "so the hours it books to families fall on that budget, shown as its own "
+        "stakeholder",
+    ),
+    CostItem(
+        "vt_idle_and_overhead",
+        Stakeholder.VEILIG_THUIS,
+        (VT_FULL,),
+        minus=(VT_CARE,),
+        series="cost_eur",
+        why="Veilig Thuis's paid hours not booked to a family and its management and back "
+        "office, on the same budget",
     ),
     CostItem(
         "governance",
@@ -160,11 +186,23 @@ def _only_when_reorganising(name: str) -> bool:
         return False
 
 
+def _a_breakdown(name: str) -> bool:
+    """A part of a total that older folders lack (a domain's cost, a reorganisation's
+    item): absent, it counts 0 beside the total, so an item built on the total stays as it
+    was and only the items made of the parts alone are left out."""
+    try:
+        o = outcome(name)
+    except KeyError:
+        return False
+    return o.when is When.REORGANISING or o.group == "by_domain"
+
+
 def item_values(
     item: CostItem, runs: pd.DataFrame, params: MkbaParameters = DEFAULTS
 ) -> pd.Series | None:
     """The item in euros per run, over the whole window; None when the runs lack it. A
-    breakdown that only reorganising runs report counts 0 in the others."""
+    breakdown that only some runs report (a reorganisation's items, a domain's part in an
+    older folder) counts 0 in the others."""
     total = pd.Series(0.0, index=runs.index)
     found = False
     for sign, patterns in ((1.0, item.plus), (-1.0, item.minus)):
@@ -172,7 +210,7 @@ def item_values(
             if name in runs:
                 total += sign * runs[name].astype(float).fillna(0.0)
                 found = found or sign > 0
-            elif not _only_when_reorganising(name) and sign > 0:
+            elif not _a_breakdown(name) and sign > 0:
                 return None
     if not found and not any(_only_when_reorganising(n) for n in names_of(item.plus)):
         return None

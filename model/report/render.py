@@ -21,10 +21,11 @@ import pandas as pd
 from model.files import atomic_path, atomic_write
 from model.records.outcomes import KEY_TABLE, OUTCOMES, REORGANISATION_ROWS, outcome
 from model.report import assumptions, findings, mkba
-from model.report.data import ReportError, Results
+from model.report import sensitivity as sens_mod
+from model.report.data import JourneyResults, ReportError, Results
 from model.report.i18n import Language
 from model.report.parameters import DEFAULTS, MkbaParameters
-from model.report.units import cell, unit_words
+from model.report.units import cell, unit_words, value_text
 from model.runs import statistics
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -45,7 +46,7 @@ def table_metrics(reorganising: bool) -> tuple[str, ...]:
 @dataclass
 class Document:
     html: str
-    account: mkba.Account
+    account: mkba.Account | None  # None for a journey: one family has no account
     findings: list[str]
 
 
@@ -68,9 +69,8 @@ def build(
     params: MkbaParameters = DEFAULTS,
     report_command: str = "",
     csv_name: str = "",
+    sensitivity: sens_mod.Sensitivity | None = None,
 ) -> Document:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     L = Language(lang)
     names = results.names
     baseline = baseline or results.baseline
@@ -155,12 +155,15 @@ def build(
     for path, values in assumptions.changed({n: results.parameters(n) for n in names}):
         unit, source = assumptions.describe(path)
         changed.append({"path": path, "unit": unit, "source": source,
-                        "values": [_value(values.get(n), L) for n in names]})  # fmt: skip
+                        "values": [value_text(values.get(n), L) for n in names]})  # fmt: skip
     valuation = [
         {"label": L(f"param.{name}"), "value": L.number(v, 4 if v < 1 else 2),
          "unit": L(f"param.{name}.unit"), "source": L(f"param.{name}.source")}
         for name, v, unit, source in params.describe()
     ]  # fmt: skip
+
+    study = sensitivity_context(sensitivity, [baseline, *others],
+                                results.parameters(baseline), L)  # fmt: skip
 
     manifest = results.manifest
     scenarios = []
@@ -172,7 +175,6 @@ def build(
             "protocol": L.get(f"protocol.{p.get('protocol')}", str(p.get("protocol"))),
             "baseline": n == baseline,
         })  # fmt: skip
-    git = manifest.get("git") or {}
     context = {
         "L": L,
         "lang": lang,
@@ -199,6 +201,29 @@ def build(
         "changed": changed,
         "valuation": valuation,
         "limits": [L(f"limits.{k}") for k in LIMITS],
+        "sensitivity": study,
+        **reproducibility(manifest, results.folder, report_command, L),
+    }  # fmt: skip
+    html = _render("report.html.j2", context)
+    return Document(html, account, sentences)
+
+
+def _render(template: str, context: dict) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template(template).render(**context)
+
+
+def reproducibility(manifest: dict, folder: Path, report_command: str, L: Language) -> dict:
+    """What the reproducibility section of every report shows."""
+    git = manifest.get("git") or {}
+    return {
         "command": manifest.get("command", ""),
         "report_command": report_command,
         "seeds": ", ".join(str(s) for s in manifest.get("seeds", [])),
@@ -207,16 +232,78 @@ def build(
         "dirty": bool(git.get("dirty")),
         "created": L.date(manifest.get("created_utc", "")),
         "made": L.date(dt.datetime.now(dt.UTC).replace(microsecond=0)),
-        "folder": str(results.folder),
-    }  # fmt: skip
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
+        "folder": str(folder),
+    }
+
+
+def sensitivity_context(
+    sens: sens_mod.Sensitivity | None, wanted: list[str], parameters: dict, L: Language
+) -> dict | None:
+    """The table of the parameters that matter most (None without a study): each with the
+    report's own value (its baseline's), unit, source, and its index per key metric."""
+    if sens is None or sens.table.empty:
+        return None
+    scenario = sens_mod.scenario_of(sens, wanted)
+    ranked, metrics = sens_mod.ranking(sens, scenario)
+    flat = assumptions.flatten(parameters)
+    idx = sens.index
+    heads = []
+    for m in metrics:
+        try:
+            unit = outcome(m).unit
+        except KeyError:
+            unit = ""
+        heads.append({"metric": m, "unit": unit,
+                      "header": L(f"sensitivity.index.{sens.method}", metric=_label(L, m),
+                                  unit=unit_words(unit, L, difference=True))})  # fmt: skip
+    rows = []
+    for _, row in ranked.iterrows():
+        path = str(row["parameter"])
+        unit, source = assumptions.describe(path)
+        value = value_text(flat[path], L) if path in flat else L("misc.na")
+        if path in sens.ranges:
+            low, high = sens.ranges[path]
+            value += " " + L("sensitivity.range", low=value_text(low, L), high=value_text(high, L))
+        cells = []
+        for h in heads:
+            x = float(row[f"{h['metric']}|{idx}"])
+            half = float(row[f"{h['metric']}|{idx}_ci_high"]) - x
+            fmt = (lambda v, u=h["unit"]: cell(v, u, L, difference=True)) if sens.method == "morris" \
+                else (lambda v: L.number(v, 2))  # fmt: skip
+            cells.append({"metric": h["metric"], "value": (x, fmt(x)),
+                          "conf": fmt(half) if np.isfinite(half) else ""})  # fmt: skip
+        rows.append({"parameter": path, "value": value, "unit": unit,
+                     "source": source if source.strip("- ") else L("sensitivity.assumption"),
+                     "cells": cells})  # fmt: skip
+    intro = L(f"sensitivity.intro.{sens.method}", folder=str(sens.folder), scenario=scenario,
+              n=len(rows), total=sens.table["parameter"].nunique())  # fmt: skip
+    return {"intro": intro, "index": idx, "metrics": heads, "rows": rows}
+
+
+def build_journey(
+    results: JourneyResults,
+    lang: str = "nl",
+    baseline: str | None = None,
+    report_command: str = "",
+    sensitivity: sens_mod.Sensitivity | None = None,
+) -> Document:
+    """The report of a journey's folder (`model/report/journey.py` computes its parts)."""
+    from model.report import journey
+
+    L = Language(lang)
+    journey.check_numbers(results)
+    context = journey.build_context(results, L, baseline)
+    context["figures"] = [{"src": _image(p), "alt": alt} for p, alt in context["figures"]]
+    context["protocol_words"] = list({p["name"]: p for p in context["protocols"]}.values())
+    context.update(
+        L=L,
+        lang=lang,
+        settings=journey.settings_table(results, L),
+        sensitivity=sensitivity_context(sensitivity, [results.name], results.parameters, L),
+        **reproducibility(results.manifest, results.folder, report_command, L),
     )
-    html = env.get_template("report.html.j2").render(**context)
-    return Document(html, account, sentences)
+    html = _render("journey.html.j2", context)
+    return Document(html, None, context["findings"])
 
 
 def _listing(names: list[str], L: Language) -> str:
@@ -228,14 +315,6 @@ def _listing(names: list[str], L: Language) -> str:
 
 def _years(years: float, L: Language) -> str:
     return L.number(years, 0 if float(years).is_integer() else 1)
-
-
-def _value(v, L: Language) -> str:
-    if isinstance(v, bool) or v is None:
-        return str(v)
-    if isinstance(v, int | float):
-        return L.number(v) if not float(v).is_integer() else L.number(v, 0)
-    return str(v)
 
 
 def _mkba_tables(account: mkba.Account, others: list[str], L: Language) -> list[dict]:
@@ -310,22 +389,33 @@ def csv_paths(out: Path) -> tuple[Path, Path]:
 
 
 def write(
-    results: Results,
+    results: Results | JourneyResults,
     out: Path,
     lang: str = "nl",
     pdf: bool = False,
     baseline: str | None = None,
     report_command: str = "",
+    sensitivity: Path | str | None = None,
 ) -> list[Path]:
-    """The report at `out` (and `out` with .pdf), the account's CSVs beside it; each file
-    written whole or not at all. The paths written."""
+    """The report at `out` (and `out` with .pdf), a comparison's account as CSVs beside it;
+    each file written whole or not at all. The sensitivity study is the one named, else the
+    folder's own when it has one. The paths written."""
+    study = (
+        sens_mod.read_sensitivity(sensitivity, required=True)
+        if sensitivity is not None
+        else sens_mod.read_sensitivity(results.folder)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     npv_csv, yearly_csv = csv_paths(out)
-    doc = build(results, lang, baseline, report_command=report_command, csv_name=npv_csv.name)
+    if isinstance(results, JourneyResults):
+        doc = build_journey(results, lang, baseline, report_command, study)
+    else:
+        doc = build(results, lang, baseline, report_command=report_command,
+                    csv_name=npv_csv.name, sensitivity=study)  # fmt: skip
     written = []
     atomic_write(out, doc.html)
     written.append(out)
-    if not doc.account.npv.empty:
+    if doc.account is not None and not doc.account.npv.empty:
         atomic_write(npv_csv, doc.account.npv.to_csv(index=False))
         atomic_write(yearly_csv, doc.account.yearly.to_csv(index=False))
         written += [npv_csv, yearly_csv]

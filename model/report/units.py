@@ -40,3 +40,12 @@ def unit_words(unit: str, L: Language, difference: bool = False) -> str:
     if is_share(unit) and difference:
         return L("unit.percentage_points")
     return L.get(f"unit.{unit}", unit)
+
+
+def value_text(v, L: Language) -> str:
+    """A parameter's value as written: whole numbers without decimals, text as it is."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int | float):
+        return L.number(v) if not float(v).is_integer() else L.number(v, 0)
+    return str(v)

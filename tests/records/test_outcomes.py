@@ -27,6 +27,7 @@ from model.records.outcomes import (
     outcome,
 )
 from model.runs.run import run
+from model.vocabulary import DOMAINS
 
 
 def leaves(summary: dict, prefix: str = "") -> list[str]:
@@ -69,6 +70,16 @@ def test_a_run_computes_exactly_the_declared_outcomes_in_their_order(plain_run):
     assert set(computed) - set(declared) == set(), "computed but not declared"
     assert set(declared) - set(computed) == set(), "declared but not computed"
     assert computed == declared  # the order too: it fixes the columns of runs.csv
+
+
+def test_the_domains_costs_add_up_to_the_totals_on_a_run(plain_run):
+    s = plain_run.summary
+    parts = [s["by_domain"][d] for d in DOMAINS]
+    assert sum(p["cost_eur_total"] for p in parts) == pytest.approx(s["cost_eur_total"], rel=1e-12)
+    full = s["cost_eur_full"] - s["cost_eur_governance"]
+    assert sum(p["cost_eur_full"] for p in parts) == pytest.approx(full, rel=1e-12)
+    assert all(p["cost_eur_total"] > 0 for p in parts)  # every domain worked in the window
+    assert all(p["cost_eur_full"] >= p["cost_eur_total"] for p in parts)
 
 
 def test_a_reorganising_run_computes_exactly_the_declared_outcomes(reorganising_run):

@@ -258,6 +258,42 @@ def test_per_domain(s):
     assert d["youth"]["unmet_need_share"] == 0.0
 
 
+def test_cost_by_domain(s):
+    # as in test_hours_and_cost, each record's euros at its organisation's domain:
+    # wijkteam 7.5 h x 100 = 750; youth 36.5 h x 120 = 4380; vt 2 h x 110 = 220 (the
+    # intake at 150); shelter 6 h x 90 + 10 days x 200 = 2540
+    d = s["by_domain"]
+    parts = [d[k]["cost_eur_total"] for k in ("wijkteam", "youth", "vt", "shelter")]
+    assert parts == pytest.approx([750.0, 4380.0, 220.0, 2540.0])
+    assert sum(parts) == pytest.approx(s["cost_eur_total"])  # 7890
+
+
+def test_full_cost_by_domain_leaves_governance_to_no_domain():
+    # Paid staff on top of the log (FTE x 36 / 7 hours a day, over the window's days after
+    # the record): vt 1.4 FTE casework from day 0: 1.4 x 36 / 7 x 100 = 720 h x 110 = 79,200;
+    # youth 0.7 FTE overhead from day 150: 0.7 x 36 / 7 x 50 = 180 h x 120 = 21,600; shelter
+    # 0.7 FTE casework from day 0: 360 h x 90 = 32,400, plus its 10 planned days x 200 = 2000;
+    # a governance month of 10 h at 50 = 500 (no domain's); wijkteam nothing.
+    staff = [
+        (0, K.STAFFING, -1, -1, -1, -1, 2, 2, 1.4, 0, 1),
+        (0, K.STAFFING, -1, -1, -1, -1, 4, 3, 0.7, 0, 1),
+        (150, K.STAFFING, -1, -1, -1, -1, 1, 1, 0.7, 1, 1),
+        (120, K.GOVERNANCE, -1, -1, -1, -1, 0, 0, 10.0, 3, 7),
+    ]
+    run_info = RunInfo(**{**info().__dict__, "governance_hourly_cost_eur": 50.0})
+    full = summarise(log(ROWS + staff), run_info)
+    d = full["by_domain"]
+    parts = [d[k]["cost_eur_full"] for k in ("wijkteam", "youth", "vt", "shelter")]
+    assert parts == pytest.approx([0.0, 21_600.0, 79_200.0, 34_400.0])
+    assert full["cost_eur_governance"] == pytest.approx(500.0)
+    assert full["cost_eur_full"] == pytest.approx(135_700.0)  # 135,200 + 500
+    assert sum(parts) == pytest.approx(full["cost_eur_full"] - full["cost_eur_governance"])
+    # staffing and governance records cost nothing in the cost of care
+    assert [d[k]["cost_eur_total"] for k in ("wijkteam", "youth", "vt", "shelter")] == (
+        pytest.approx([750.0, 4380.0, 220.0, 2540.0])
+    )
+
+
 def test_littles_law_check(s, monkeypatch):
     # A case is at an org from queued to closed; window [100, 200), 100 days.
     #   org 0: case 2, 105 -> open: 95 days inside, nothing closed in the window

@@ -46,3 +46,54 @@ def reports(comparison) -> dict[str, Path]:
     assert main(["report", str(comparison), "--pdf"]) == 0
     assert main(["report", str(comparison), "--lang", "en"]) == 0
     return {"nl": comparison / "report.html", "en": comparison / "report.en.html"}
+
+
+JOURNEY = """
+[journey]
+label = "A test family"
+municipality = "GM0003"
+start_day = 5
+schemes = ["patchwork", "decentralised"]
+protocols = ["referral", "integrated"]
+replications = 3
+
+[[journey.signals]]
+day = 0
+entry = "wijkteam"
+source = "school"
+needs = [
+  { domain = "wijkteam", severity = 1, who = "sister" },
+  { domain = "youth", severity = 2, who = "the boy" },
+]
+
+[[journey.signals]]
+day = 14
+entry = "vt"
+source = "police"
+needs = [{ domain = "vt", severity = 2, who = "safety at home" }]
+"""
+
+
+@pytest.fixture(scope="session")
+def journey(tmp_path_factory) -> Path:
+    """A scripted family on the tiny country: two schemes x two protocols x three worlds
+    (12 runs, about 12 s on one core), with its Dutch report (and PDF) and English one."""
+    root = tmp_path_factory.mktemp("journey")
+    scenario = root / "tiny_journey.toml"
+    scenario.write_text(
+        (DATA / "tiny.toml").read_text().replace('name = "tiny"', 'name = "tiny_journey"') + JOURNEY
+    )
+    out = root / "journey"
+    assert main(["journey", str(scenario), "--workers", "1", "--out", str(out)]) == 0
+    assert main(["report", str(out), "--pdf"]) == 0
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def screen(tmp_path_factory) -> Path:
+    """A tiny Morris screen (tests/data/sensitivity_tiny.toml: 8 runs of a quarter year)."""
+    out = tmp_path_factory.mktemp("screen") / "screen"
+    argv = ["sweep", str(DATA / "sensitivity_tiny.toml"), "--workers", "1", "--out", str(out)]
+    assert main(argv) == 0
+    return out

@@ -63,6 +63,40 @@ def test_npv_by_hand_at_both_rates():
         assert row.ci_high - row.difference == pytest.approx(half, rel=1e-6)
 
 
+def test_veilig_thuis_bears_its_own_domain_cost_by_hand():
+    # One year, two replications, undiscounted in year 1 (factor 1). Cost of care 10,000 of
+    # which Veilig Thuis 1,000 in the baseline; the scenario's care 10,600 of which Veilig
+    # Thuis 1,500 (rep 0) and 1,700 (rep 1). Full cost 16,000 and 17,000, governance 500 in
+    # both; Veilig Thuis's full cost 2,500 in the baseline, 2,600 and 3,000 in the scenario.
+    def row(s, r, total, vt, full, vt_full):
+        return {"scenario": s, "replication": r, "cost_eur_total": total,
+                "cost_eur_full": full, "cost_eur_governance": 500.0,
+                mkba.VT_CARE: vt, mkba.VT_FULL: vt_full}  # fmt: skip
+
+    rows = [
+        row("base", 0, 10_000.0, 1_000.0, 16_000.0, 2_500.0),
+        row("base", 1, 10_000.0, 1_000.0, 16_000.0, 2_500.0),
+        row("new", 0, 10_600.0, 1_500.0, 17_000.0, 2_600.0),
+        row("new", 1, 10_600.0, 1_700.0, 17_000.0, 3_000.0),
+    ]
+    acc = mkba.account(pd.DataFrame(rows), ["base", "new"], "base", 1.0)
+    # Veilig Thuis, booked hours: +500 and +700, mean +600
+    assert acc.value("new", "veilig_thuis", "vt_care").difference == pytest.approx(600.0)
+    # its idle and overhead: base 2,500 - 1,000 = 1,500; new 1,100 and 1,300: -400, -200
+    assert acc.value("new", "veilig_thuis", "vt_idle_and_overhead").difference == (
+        pytest.approx(-300.0)
+    )
+    assert acc.value("new", "veilig_thuis").difference == pytest.approx(300.0)
+    # municipalities' care without Veilig Thuis: base 9,000; new 9,100 and 8,900: mean 0
+    assert acc.value("new", "municipality", "care").difference == pytest.approx(0.0)
+    # providers: full - care - governance - Veilig Thuis's idle: base 16,000 - 10,000 - 500
+    # - 1,500 = 4,000; new 17,000 - 10,600 - 500 - 1,100 = 4,800 and - 1,300 = 4,600
+    assert acc.value("new", "providers", "idle_and_overhead").difference == pytest.approx(700.0)
+    # everything: the full cost rose by 1,000 in both replications
+    assert acc.value("new").difference == pytest.approx(1_000.0)
+    assert acc.value("new").ci_low == pytest.approx(1_000.0)
+
+
 def test_first_year_counts_in_full_and_a_part_year_is_weighted():
     assert list(mkba.year_weights(2.5)) == [1.0, 1.0, 0.5]
     assert list(mkba.year_weights(0.5)) == [0.5]
@@ -76,9 +110,13 @@ def test_an_item_the_runs_lack_is_left_out_and_named():
     acc = mkba.account(pd.DataFrame(rows), ["a", "b"], "a", 1.0)
     # reorganisation_cost_eur is in every summary, so its absence leaves the paid hours out;
     # the one-off breakdown only reorganising runs report counts 0.
+    # Veilig Thuis's lines are made of its part alone: an older folder without the split
+    # leaves them out, while the care line (the total less that part) stays whole.
     assert [i.key for i in acc.absent] == [
         "family_time",
         "idle_and_overhead",
+        "vt_care",
+        "vt_idle_and_overhead",
         "governance",
         "reorganisation_paid_hours",
     ]

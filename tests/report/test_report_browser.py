@@ -74,3 +74,21 @@ def test_the_pdf_reads_back(reports, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) >= 4 and all(p.stat().st_size > 1000 for p in pages)
+
+
+def test_the_journey_page_opens_without_errors_and_shows_every_figure(browser, journey):
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((journey / "report.en.html").as_uri())
+    page.wait_for_load_state("load")
+    assert not errors
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => [e.complete, e.naturalWidth, e.getBoundingClientRect().width])"
+    )
+    assert len(images) == 3  # the summary and two schemes' timelines
+    assert all(done and natural > 0 and shown > 0 for done, natural, shown in images)
+    assert page.locator("ol.findings li").count() == 3
+    assert page.locator("#journey-table tbody tr").count() == 19
+    page.close()

@@ -133,6 +133,32 @@ def test_the_account_is_written_as_csv_and_shown(reports, comparison):
     assert shown and all(any(math.isclose(v, k, abs_tol=1e-6) for k in known) for v in shown)
 
 
+def test_veilig_thuis_is_priced_from_its_domain_cost(reports, comparison):
+    # Recounted from the run files: Veilig Thuis's cost of care per run, each scenario's
+    # run minus the baseline's of the same replication, averaged (one measured year: no
+    # discounting).
+    import json
+
+    def vt(name):
+        files = sorted((comparison / "runs" / name).glob("p*-r*.json"))
+        return [json.loads(f.read_text())["metrics"]["by_domain.vt.cost_eur_total"] for f in files]
+
+    base = vt("tiny")
+    npv = pd.read_csv(comparison / "report_mkba.csv")
+    for name in ("tiny_integrated", "tiny_reorg"):
+        mine = vt(name)
+        expected = sum(m - b for m, b in zip(mine, base, strict=True)) / len(base)
+        row = npv[(npv.scenario == name) & (npv.stakeholder == "veilig_thuis")
+                  & (npv["item"] == "vt_care") & (npv.rate == 0.0225)]  # fmt: skip
+        assert row.iloc[0].difference == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    assert sum(base) > 0
+    html = reports["en"].read_text(encoding="utf-8")
+    section = html[html.index('<section id="mkba">') : html.index('<section id="figures">')]
+    assert "hours booked to families" in section
+    # only the others (police, schools, GPs) are still not priced
+    assert section.count("not priced in the model") == 2  # one table per other scenario
+
+
 def test_first_page_has_three_to_five_findings_computed_from_the_numbers(reports):
     nl, en = page(reports["nl"]), page(reports["en"])
     assert 3 <= len(nl.findings) <= 5 and len(nl.findings) == len(en.findings)

@@ -11,6 +11,7 @@ from model.report.findings import HEADLINE
 from model.report.i18n import LANGUAGES, Language, read_catalogue
 from model.report.parameters import DEFAULTS
 from model.report.render import LIMITS, table_metrics
+from model.vocabulary import PROTOCOLS, SCHEMES
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -34,6 +35,7 @@ def test_every_figure_the_report_names_has_a_label_in_both_languages():
     needed += [f"mkba.item.{i.key}" for i in mkba.ITEMS]
     needed += [f"mkba.stakeholder.{s.value}" for s in mkba.Stakeholder]
     needed += [f"limits.{k}" for k in LIMITS]
+    needed += [f"scheme.{s}" for s in SCHEMES] + [f"protocol.{p}" for p in PROTOCOLS]
     needed += [f"param.{name}{part}" for name, *_ in DEFAULTS.describe()
                for part in ("", ".unit", ".source")]  # fmt: skip
     for lang in LANGUAGES:

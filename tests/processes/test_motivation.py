@@ -1,0 +1,161 @@
+"""The motivation window: late help succeeds less and loses more families, at the rate set.
+
+Right after an incident a family is motivated; the motivation fades as exp(-delay / decay)
+(seed 004). Care that starts `delay` days after the need arose succeeds with probability
+p_severity x (floor + (1 - floor) exp(-delay / decay)), and at first contact a family
+stays away with probability dropout_max x (1 - exp(-delay / decay)) (docs/model.md, "Care,
+motivation and escalation").
+
+The care process is driven directly on a stub world: thousands of cases whose needs arose
+at delays spread over eight months, each with its own uniform luck. From the outcomes the
+test fits the decay by maximum likelihood, with the success probabilities, floor and
+dropout ceiling as set, and checks that the set decay lies inside the fit's 99 %
+likelihood interval and that the interval is narrow enough to have caught a wrong one.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from model.processes.care import Care
+from model.records.events import Kind
+from model.scenario import load_scenario
+from model.vocabulary import DOMAINS, VT, YOUTH, IntakeKind, NeedOutcome, NeedState
+from tests.conftest import DATA
+
+DECAY, FLOOR, DROPOUT_MAX = 60.0, 0.3, 0.4
+SUCCESS = (0.9, 0.8, 0.7)
+N = 12000
+GRID = np.arange(5.0, 400.0, 0.25)  # candidate decays, days
+
+
+def scenario():
+    return load_scenario(DATA / "tiny.toml", {
+        "families.motivation_decay_days": DECAY, "families.motivation_floor": FLOOR,
+        "families.dropout_max_share": DROPOUT_MAX,
+        "domains.youth.success_probability": list(SUCCESS),
+    })  # fmt: skip
+
+
+class Recorder:
+    def __init__(self):
+        self.rows = []
+
+    def case_record(self, t, kind, case, **fields):
+        self.rows.append((kind, case, fields))
+
+
+class StubCare(Care):
+    """The care process up to the point under test; what follows is only noted."""
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.closed, self.intake_done, self.finished = [], [], []
+
+    def close_need(self, t, need, outcome):
+        need.outcome = outcome
+
+    def on_close(self, t, case):
+        self.closed.append(case)
+
+    def on_intake_done(self, t, case):
+        self.intake_done.append(case)
+
+    def finish(self, t, case):
+        self.finished.append(case)
+
+
+def world():
+    sc = scenario()
+    m = SimpleNamespace(scenario=sc, log=Recorder(), protocol=sc.active_protocol)
+    m.handovers = SimpleNamespace(onward=lambda t, case: [], learn=lambda *a: None)
+    return m
+
+
+def org(domain):
+    return SimpleNamespace(domain=domain, cfg=scenario().domains[DOMAINS[domain]],
+                           intake_work={k: (0.0, 0.0) for k in IntakeKind},
+                           team_for=lambda fam: "team")  # fmt: skip
+
+
+def likelihood_interval(ll: np.ndarray) -> tuple[float, float]:
+    """The decays whose log-likelihood lies within chi2(1, 0.99) / 2 of the best."""
+    inside = GRID[2 * (ll.max() - ll) <= stats.chi2.ppf(0.99, 1)]
+    return float(inside.min()), float(inside.max())
+
+
+def test_late_care_succeeds_less_at_the_set_decay():
+    m = world()
+    care = StubCare(m)
+    youth = org(YOUTH)
+    rng = np.random.default_rng(11)
+    delays = rng.uniform(0.0, 240.0, N)
+    severities = rng.integers(1, 4, N)
+    cases = []
+    for d, s in zip(delays, severities, strict=True):
+        need = SimpleNamespace(id=0, severity=int(s), arose=100.0, care_start=100.0 + d,
+                               success_uniform=rng.random(), state=NeedState.IN_CARE)  # fmt: skip
+        case = SimpleNamespace(org=youth, own=[need], later=[], family=None)
+        care.on_care_end(400.0, case)
+        cases.append(case)
+    resolved = np.array([case.own[0].outcome == NeedOutcome.RESOLVED for case in cases])
+    logged = [f["detail"] for k, _, f in m.log.rows if k == Kind.CARE_END]
+    assert logged == resolved.astype(int).tolist()
+    p_sev = np.array(SUCCESS)[severities - 1]
+    p = p_sev[:, None] * (FLOOR + (1 - FLOOR) * np.exp(-delays[:, None] / GRID[None, :]))
+    ll = (np.where(resolved[:, None], np.log(p), np.log1p(-p))).sum(axis=0)
+    lo, hi = likelihood_interval(ll)
+    assert lo <= DECAY <= hi, (lo, hi)
+    assert hi - lo < 0.6 * DECAY  # narrow enough that a decay of 30 or 120 would fail
+    # and in total as many as the probabilities at the set decay add up to
+    p_set = p_sev * (FLOOR + (1 - FLOOR) * np.exp(-delays / DECAY))
+    assert abs(resolved.sum() - p_set.sum()) < 4 * np.sqrt((p_set * (1 - p_set)).sum())
+    # Late care still succeeds at the floor: of care after 200 days, p_sev x 0.3 (+ a trace)
+    late = delays > 200
+    expected = (p_sev[late] * (FLOOR + (1 - FLOOR) * np.exp(-delays[late] / DECAY))).sum()
+    sd = np.sqrt((p_sev[late] * FLOOR * (1 - p_sev[late] * FLOOR)).sum())
+    assert abs(resolved[late].sum() - expected) < 4 * sd
+
+
+def _first_contacts(domain, resume_days=-1.0):
+    m = world()
+    care = StubCare(m)
+    here = org(domain)
+    rng = np.random.default_rng(12)
+    delays = rng.uniform(0.0, 240.0, N)
+    for i, d in enumerate(delays):
+        need = SimpleNamespace(id=i, arose=500.0 - d, dropout_uniform=rng.random(),
+                               family=None, state=NeedState.WAITING)  # fmt: skip
+        case = SimpleNamespace(org=here, family=None, team="team", needs=[need], sender=None,
+                               resume_days=resume_days, queued_at=500.0,
+                               intake_kind=IntakeKind.FULL, info_lost=False)  # fmt: skip
+        care.assign(500.0, case, SimpleNamespace(pid=1))
+    dropped = np.array([c.needs[0].id for c in care.closed])
+    return care, delays, np.isin(np.arange(N), dropped), m
+
+
+def test_families_stay_away_more_the_longer_they_waited_at_the_set_decay():
+    care, delays, dropped, m = _first_contacts(YOUTH)
+    assert len(care.closed) + len(care.intake_done) == N
+    assert sum(1 for k, *_ in m.log.rows if k == Kind.DROPOUT) == dropped.sum()
+    p = DROPOUT_MAX * (1 - np.exp(-delays[:, None] / GRID[None, :]))
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    ll = (np.where(dropped[:, None], np.log(p), np.log1p(-p))).sum(axis=0)
+    lo, hi = likelihood_interval(ll)
+    assert lo <= DECAY <= hi, (lo, hi)
+    assert hi - lo < 0.8 * DECAY
+    # the ceiling: of those who waited over 200 days, about 0.4 x (1 - e^-3.3..4) stay away
+    late = delays > 200
+    q = DROPOUT_MAX * (1 - np.exp(-delays[late] / DECAY))
+    assert abs(dropped[late].sum() - q.sum()) < 4 * np.sqrt((q * (1 - q)).sum())
+
+
+@pytest.mark.parametrize("domain, resume_days", [(VT, -1.0), (YOUTH, 3.0)])
+def test_veilig_thuis_and_resumed_care_never_lose_the_family(domain, resume_days):
+    """Veilig Thuis must see every family; care a reorganisation interrupted resumes."""
+    care, _, dropped, _ = _first_contacts(domain, resume_days)
+    assert not dropped.any() and len(care.intake_done) == N

@@ -398,3 +398,59 @@ def test_the_route_of_a_need():
     direct = Handovers(World(scenario(protocol="integrated"), world._serving))
     assert direct.protocol.direct_referral
     assert direct.target(vt, need(YOUTH, 2), fam) is youth
+
+
+# ----------------------------------------------------------------------------- boundaries
+def test_the_boundaries_of_placement_and_specialisation():
+    """A placement goes elsewhere when the family's draw lies *below* the share (a draw equal
+    to it stays); a need is specialised from the quantile 1 - specialised_share *on*."""
+    sc = scenario(**{"domains.shelter.placement_outside_region_share": 0.5,
+                     "domains.youth.specialised_share": 0.25})  # fmt: skip
+    shelter, youth = org(0, SHELTER, {0}), org(1, YOUTH, {0})
+    world = World(sc, {SHELTER: shelter, YOUTH: youth})
+    world.elsewhere = org(2, SHELTER, {5})
+    h = Handovers(world)
+    need = SimpleNamespace(domain=SHELTER, severity=2, care_length_quantile=0.1)
+    at_share = SimpleNamespace(municipality=0, placement_uniform=0.5)
+    assert h.target(org(3, WIJKTEAM, {0}), need, at_share) is shelter
+    assert h.specialised(SimpleNamespace(domain=YOUTH, severity=2, care_length_quantile=0.75))
+    assert not h.specialised(SimpleNamespace(domain=YOUTH, severity=2,
+                                             care_length_quantile=0.7499))  # fmt: skip
+
+
+class Draws:
+    """A random generator that hands out the draws the test names, in order."""
+
+    def __init__(self, *values):
+        self.values = list(values)
+
+    def random(self):
+        return self.values.pop(0)
+
+
+def test_onward_referral_draws_once_per_need_and_never_in_a_domain_that_does_not_refer():
+    """The wijkteam refers on to youth care with probability 0.4 (cumulative: youth from 0
+    to 0.4, nothing above). Two needs cared for: a draw of 0.9 finds nothing for the first,
+    0.1 finds a youth need for the second (the first finding nothing must not stop the
+    second). Youth care refers on nowhere: no draw at all, so the random streams of a
+    scenario without onward referral stay as they were."""
+    sc = scenario(**{"domains.wijkteam.onward_referral": {"youth": 0.4}})
+    wijkteam, youth = org(0, WIJKTEAM, {0}), org(1, YOUTH, {0})
+    world = World(sc, {YOUTH: youth, WIJKTEAM: wijkteam})
+    world.rng = Draws(0.9, 0.1)
+    found = []
+    world.new_need = lambda t, fam, domain, severity, luck: found.append(
+        (domain, severity)) or SimpleNamespace(id=len(found), domain=domain, severity=severity,
+                                               incident_unit_exponential=None)  # fmt: skip
+    world.fresh_luck = lambda: ()
+    world.escalation = SimpleNamespace(watch=lambda *a: None)
+    h = Handovers(world)
+    fam = SimpleNamespace(id=0, municipality=0)
+    case = SimpleNamespace(org=wijkteam, family=fam, episode=3, id=5,
+                           own=[SimpleNamespace(severity=1), SimpleNamespace(severity=2)])  # fmt: skip
+    out = h.onward(0.0, case)
+    assert found == [(YOUTH, 2)]
+    assert [(n.domain, to) for n, to in out] == [(YOUTH, youth)] and out[0][0].episode == 3
+    assert world.rng.values == []
+    assert h.onward(0.0, SimpleNamespace(org=youth, family=fam, own=case.own)) == []
+    assert h.onward_cum[YOUTH] is None

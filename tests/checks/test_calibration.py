@@ -3,11 +3,14 @@
 import json
 
 import numpy as np
+import pytest
+from scipy import stats
 
 from model.checks.calibration import TARGETS, YOUNG_SHARE, measure
 from model.cli.main import main
 from model.engine.simulation import SocialDomainModel
 from model.records.metrics import summarise
+from model.runs.run import replication_seeds
 
 
 def test_figures_match_the_log_counted_by_hand(tiny):
@@ -36,16 +39,27 @@ def test_figures_match_the_log_counted_by_hand(tiny):
     assert 0 < at_wijkteam < 1
 
 
-def test_calibrate_command_reports_every_target_and_changes_nothing(tiny_path, capsys):
+def test_calibrate_command_reports_every_target_and_changes_nothing(tiny, tiny_path, capsys):
     before = tiny_path.read_text()
     args = ["calibrate", str(tiny_path), "--replications", "2", "--years", "1", "--workers", "1"]
     assert main([*args, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["target"] for r in rows] == [t.key for t in TARGETS]
+    # The figure and its interval, recomputed from the two replications' own measurements
+    # (each checked against the log above): mean +- t(0.975, 1) x sd / sqrt(2).
+    sc = tiny.replace(years=1.0)
+    per_run = [measure(sc, s) for s in replication_seeds(sc.seed, 2)]
+    intervals = 0
     for r in rows:
-        assert r["ci_low"] <= r["model"] <= r["ci_high"]
+        x = np.array([np.nanmean(m[r["target"]]) for m in per_run])
+        half = stats.t.ppf(0.975, 1) * x.std(ddof=1) / np.sqrt(2)
+        assert r["model"] == pytest.approx(x.mean(), nan_ok=True)
+        if np.isfinite(half):
+            assert (r["ci_low"], r["ci_high"]) == pytest.approx((x.mean() - half, x.mean() + half))
+            intervals += 1
         assert r["inside"] == (r["tolerance_low"] <= r["model"] <= r["tolerance_high"])
         assert r["source"] and r["knobs"]
+    assert intervals >= len(rows) - 1  # every figure the tiny country has cases for
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "young people in youth care in a year" in out and "targets inside their tolerance" in out

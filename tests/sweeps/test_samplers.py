@@ -71,7 +71,10 @@ def test_sobol_indices_recover_a_linear_function():
     table = sensitivity_table(runs, s, ["x"], ["y"], 0.95, seed=1, levels=4).set_index("parameter")
     assert abs(table.loc["a", "S1"] - 16 / 17) < 0.05 and abs(table.loc["b", "S1"] - 1 / 17) < 0.03
     assert abs(table.loc["c", "ST"]) < 0.01
-    assert (table.S1_ci_low <= table.S1).all() and (table.S1 <= table.S1_ci_high).all()
+    # the bootstrap intervals cover the true indices, and are not so wide as to cover anything
+    for name, true in (("a", 16 / 17), ("b", 1 / 17), ("c", 0.0)):
+        assert table.loc[name, "S1_ci_low"] <= true <= table.loc[name, "S1_ci_high"], name
+    assert (table.S1_ci_high - table.S1_ci_low).max() < 0.3
 
 
 def test_morris_mu_star_ranks_parameters_by_effect():

@@ -454,3 +454,14 @@ def test_onward_referral_draws_once_per_need_and_never_in_a_domain_that_does_not
     assert world.rng.values == []
     assert h.onward(0.0, SimpleNamespace(org=youth, family=fam, own=case.own)) == []
     assert h.onward_cum[YOUTH] is None
+
+
+def test_borders_are_remembered_per_pair_of_organisations():
+    """Each pair has its own borders, the same both ways: a and b do not nest (a region
+    border), a and c nest but lie in two provinces, b and b nest (no border)."""
+    h = Handovers(World(scenario(), {}))
+    a, b, c = org(0, WIJKTEAM, {0, 1}), org(1, VT, {1, 2}), org(2, VT, {0, 1, 3}, province=1)
+    for _ in range(2):  # computed, then remembered
+        assert h.border(a, b) == h.border(b, a) == HandoverFlag.REGION_BORDER
+        assert h.border(a, c) == h.border(c, a) == HandoverFlag.PROVINCE_BORDER
+        assert h.border(b, b) == 0

@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 UV     := uv==0.13.9
 
-.PHONY: demo reorganise test lint lock bench clean app
+.PHONY: demo reorganise test lint lock bench clean app mutation
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ PORT     ?= 8765
 SCENARIO ?=
 app: $(STAMP)
 	$(BIN)/sdsim app $(SCENARIO) --port $(PORT)
+
+# Would the tests notice a wrong model? mutmut over the mechanism and cost modules, each in a
+# copy under /tmp/sdsim-mutation (resumable), the table into docs/testing.md. Slow: hours.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	$(BIN)/python experiments/mutation.py --write docs/testing.md
 
 bench: $(STAMP)
 	$(BIN)/python experiments/bench.py --write docs/performance.md

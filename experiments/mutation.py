@@ -1,0 +1,178 @@
+"""Mutation testing of the mechanism and cost modules: would the tests notice a wrong model?
+
+    python experiments/mutation.py [--only MODULE ...] [--out DIR] [--write docs/testing.md]
+
+For each module below, mutmut 2.5.1 (the `mutation` extra; `make mutation` installs it)
+changes one operator, constant or condition at a time and runs that module's fast tests;
+a mutant the tests do not fail on "survived". mutmut edits the source in place, so every
+module is tested in its own copy of the project under `--out` (default
+/tmp/sdsim-mutation/<module>), never in the work tree, and its cache stays there:
+re-running resumes where it stopped. The summary table (killed, survived, timed out, per
+module) is printed and, with `--write`, put between the markers `<!-- mutation:summary -->`
+and `<!-- /mutation:summary -->` of the given file; the survivors' diffs go to
+`<out>/<module>/survivors.txt` for docs/testing.md's explanations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    tests: tuple[str, ...]  # pytest arguments: files, or file::test, or -k expressions
+
+
+# The fast tests that speak for each module (a few seconds a run: mutmut runs them once per
+# mutant, stopping at the first failure).
+TARGETS = {
+    "handover": Target(
+        "model/processes/handover.py",
+        ("tests/processes/test_handover_frictions.py", "tests/processes/test_onward.py"),
+    ),
+    "care": Target(
+        "model/processes/care.py",
+        (
+            "tests/processes/test_motivation.py",
+            "tests/records/test_costs_by_parameters.py",
+            "tests/engine/test_invariants.py",
+        ),
+    ),  # fmt: skip
+    "escalation": Target(
+        "model/processes/escalation.py",
+        ("tests/processes/test_escalation_rates.py", "tests/processes/test_escalation.py"),
+    ),
+    "metrics": Target(
+        "model/records/metrics.py",
+        ("tests/records/test_outcomes_by_hand.py", "tests/records/test_costs_by_parameters.py"),
+    ),
+    "counterfactual": Target(
+        "model/runs/counterfactual.py",
+        (
+            "tests/records/test_outcomes_by_hand.py",
+            "tests/processes/test_reorganisation_costs.py",
+            "tests/processes/test_reorganisation.py",
+        ),
+    ),
+    "reorganisation": Target(
+        "model/processes/reorganisation.py",
+        ("tests/processes/test_reorganisation_costs.py", "tests/processes/test_reorganisation.py"),
+    ),
+}
+
+
+def copy_project(dest: Path) -> None:
+    """The tracked files and the working tree's changes to them; the .venv is shared."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.split()  # fmt: skip
+    for name in files:
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+
+
+def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
+    work = out / name
+    if not (work / ".mutmut-cache").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        copy_project(work)
+    runner = f"{sys.executable} -m pytest -x -q -p no:cacheprovider " + " ".join(target.tests)
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", target.path,
+         "--runner", runner, "--tests-dir", "tests", "--no-progress", "--simple-output"],
+        cwd=work, check=False,
+    )  # fmt: skip
+    results = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=work,
+                             capture_output=True, text=True, check=False).stdout  # fmt: skip
+    counts = count_results(results, work)
+    survivors = ids(results, "Survived") + ids(results, "Suspicious")
+    with open(work / "survivors.txt", "w") as fh:
+        for i in survivors:
+            diff = subprocess.run([sys.executable, "-m", "mutmut", "show", str(i)], cwd=work,
+                                  capture_output=True, text=True, check=False).stdout  # fmt: skip
+            fh.write(f"# mutant {i}\n{diff}\n")
+    return counts
+
+
+def ids(results: str, section: str) -> list[int]:
+    """The mutant ids listed under one heading of `mutmut results` ("Survived 🙁 (3)")."""
+    out: list[int] = []
+    block = re.search(rf"{section}[^\n]*\n(.*?)(?:\n\n[A-Z]|\Z)", results, re.S)
+    if not block:
+        return out
+    for part in re.findall(r"(\d+)(?:-(\d+))?", block.group(1)):
+        lo = int(part[0])
+        hi = int(part[1]) if part[1] else lo
+        out.extend(range(lo, hi + 1))
+    return out
+
+
+def count_results(results: str, work: Path) -> dict[str, int]:
+    """Killed = all mutants minus those listed as survived, suspicious, timed out or untested."""
+    total = total_mutants(work)
+    survived = len(ids(results, "Survived")) + len(ids(results, "Suspicious"))
+    timeout = len(ids(results, "Timed out"))
+    untested = len(ids(results, "Untested"))
+    return {"total": total, "killed": total - survived - timeout - untested,
+            "survived": survived, "timeout": timeout, "untested": untested}  # fmt: skip
+
+
+def total_mutants(work: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(work / ".mutmut-cache") as db:
+        return int(db.execute("select count(*) from Mutant").fetchone()[0])
+
+
+def table(rows: dict[str, dict[str, int]]) -> str:
+    lines = ["| module | mutants | killed (timeouts count as killed) | survived | score |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for name, c in rows.items():
+        killed = c["killed"] + c["timeout"]
+        score = killed / c["total"] if c["total"] else float("nan")
+        lines.append(f"| `{TARGETS[name].path}` | {c['total']} | {killed} | {c['survived']} | "
+                     f"{score:.1%} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str) -> None:
+    doc = path.read_text()
+    start, end = "<!-- mutation:summary -->", "<!-- /mutation:summary -->"
+    if start not in doc:
+        raise SystemExit(f"{path}: no {start} marker to write between")
+    head, rest = doc.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="+", choices=sorted(TARGETS), help="these modules only")
+    ap.add_argument("--out", type=Path, default=Path("/tmp/sdsim-mutation"))
+    ap.add_argument("--write", type=Path, help="put the summary table into this markdown file")
+    args = ap.parse_args()
+    rows = {}
+    for name in args.only or TARGETS:
+        rows[name] = run_module(name, TARGETS[name], args.out.resolve())
+    text = table(rows) + (f"\n\n_Measured {dt.date.today()} with `python experiments/mutation.py"
+                          f"{' --only ' + ' '.join(args.only) if args.only else ''}`._")  # fmt: skip
+    print(text)
+    if args.write:
+        write_section(args.write, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

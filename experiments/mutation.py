@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -89,11 +91,11 @@ def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
         work.mkdir(parents=True)
         copy_project(work)
     runner = f"{sys.executable} -m pytest -x -q -p no:cacheprovider " + " ".join(target.tests)
-    subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", target.path,
-         "--runner", runner, "--tests-dir", "tests", "--no-progress", "--simple-output"],
-        cwd=work, check=False,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", target.path,
+               "--runner", runner, "--tests-dir", "tests", "--no-progress", "--simple-output"]  # fmt: skip
+    for _ in range(MAX_RESTARTS):
+        if not run_until_error(command, work):
+            break
     results = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=work,
                              capture_output=True, text=True, check=False).stdout  # fmt: skip
     counts = count_results(results, work)
@@ -104,6 +106,27 @@ def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
                                   capture_output=True, text=True, check=False).stdout  # fmt: skip
             fh.write(f"# mutant {i}\n{diff}\n")
     return counts
+
+
+# mutmut 2.5.1 now and then fails to find a mutant's line in its own cache ("Attribute
+# Mutant.line is required") and then hangs instead of exiting; started again, it carries on
+# from its cache past that mutant.
+MAX_RESTARTS = 30
+
+
+def run_until_error(command: list[str], work: Path) -> bool:
+    """Run mutmut, echoing its output; True when it failed and was stopped (to go again)."""
+    proc = subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+        if line.startswith("Traceback"):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+    proc.wait()
+    return False
 
 
 def ids(results: str, section: str) -> list[int]:

@@ -343,6 +343,12 @@ def test_area_means():
     assert whole["border_crossings_per_100_families"] == pytest.approx(50.0)
     assert whole["signal_to_care_days_mean"] == pytest.approx(44 / 3)
     assert whole["unmet_need_share"] == pytest.approx(2 / 5)
+    # two areas, municipalities {0, 1} and {2}: families 1-3 and family 4
+    two = area_means(t, np.array([0, 0, 1]), 2)
+    np.testing.assert_allclose(two["border_crossings_per_100_families"], [200 / 3, 0.0])
+    np.testing.assert_allclose(two["signal_to_care_days_mean"], [21.0, 2.0])  # (25 + 17) / 2
+    np.testing.assert_allclose(two["unmet_need_share"], [0.5, 0.0])  # needs 3, 4 of 1-4
+    np.testing.assert_allclose(two["stories_told_per_family_mean"], [1.0, 1.0])  # (2 + 1) / 3
     assert outcome("border_crossings_per_100_families").when is When.AREA
 
 

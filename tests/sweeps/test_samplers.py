@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from model.sweeps.design import ParameterSpec, SamplerSpec
 from model.sweeps.samplers import sample, to_values
@@ -85,3 +86,31 @@ def test_morris_mu_star_ranks_parameters_by_effect():
     table = sensitivity_table(runs, s, ["x"], ["y"], 0.95, seed=1, levels=4).set_index("parameter")
     assert np.isclose(table.loc["a", "mu_star"], 3) and table.loc["c", "mu_star"] == 0
     assert 0 < table.loc["b", "mu_star"] < 3
+
+
+def test_prim_recovers_a_planted_box():
+    """Scenario B beats A (lower is better) exactly where a in [0.2, 0.6] and b >= 0.5, on
+    2,000 uniform points; c does nothing. The box found must be that box, within the
+    spacing of the points, leave c unrestricted, and hold only winning points."""
+    from model.sweeps.design import DiscoverySpec
+    from model.sweeps.discovery import discover
+
+    rng = np.random.default_rng(4)
+    n = 2000
+    points = pd.DataFrame(rng.random((n, 3)), columns=["a", "b", "c"])
+    inside = points.a.between(0.2, 0.6) & (points.b >= 0.5)
+    rows = []
+    for scenario, y in (("A", np.ones(n)), ("B", np.where(inside, 0.0, 2.0))):
+        rows.append(pd.DataFrame({"scenario": scenario, "point": range(n), "replication": 0,
+                                  "y": y}))  # fmt: skip
+    runs = pd.concat(rows, ignore_index=True)
+    found = discover(
+        runs, points, DiscoverySpec(scenario="B", metric="y", density_min=1.0), baseline="A"
+    )
+    box = found.limits.set_index("parameter")
+    assert set(box.index) == {"a", "b"}, found.sentence
+    assert box.loc["a", "low"] == pytest.approx(0.2, abs=0.03)
+    assert box.loc["a", "high"] == pytest.approx(0.6, abs=0.03)
+    assert box.loc["b", "low"] == pytest.approx(0.5, abs=0.03)
+    step = found.trajectory.loc[found.chosen]
+    assert step["density"] == 1.0 and step["coverage"] > 0.9

@@ -23,10 +23,11 @@ from scipy import stats
 from model.processes.handover import Handovers
 from model.records.events import HandoverFlag, Kind
 from model.scenario import load_scenario
-from model.vocabulary import SHELTER, VT, WIJKTEAM, YOUTH, IntakeKind
+from model.vocabulary import SHELTER, VT, WIJKTEAM, YOUTH, CasePhase, IntakeKind
 from tests.conftest import DATA
 
 N = 4000  # handovers per setting
+HOME = 4  # every family's municipality
 
 # Only the friction under test acts: every other latency, loss and cost is zero.
 QUIET = {
@@ -93,6 +94,7 @@ class World:
         return next(self._ids)
 
     def serving(self, domain, municipality):
+        assert municipality == HOME, "asked about another municipality than the family's"
         return self._serving[domain]
 
     def shelter_elsewhere(self, municipality):
@@ -102,6 +104,7 @@ class World:
         return self.specialist_org
 
     def book_of(self, o, municipality):
+        assert municipality == HOME, "asked about another municipality than the family's"
         return self.books.get(o.oid, 0)
 
     def schedule(self, t, handler, obj):
@@ -119,7 +122,7 @@ def send_many(world, sender_org, receiver, prof=None, n=N, t=0.0, domain=None):
     prof = prof or professional()
     cases = []
     for i in range(n):
-        fam = SimpleNamespace(id=i, municipality=0, open_cases={})
+        fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
         need = SimpleNamespace(
             id=i, severity=2, domain=receiver.domain if domain is None else domain
         )
@@ -200,7 +203,7 @@ def test_familiarity_grows_with_joint_cases_and_fades_with_turnover():
     h0.joint[(7, 1)] = (5.0, 0.0)
     lat = []
     for i in range(N):
-        fam = SimpleNamespace(id=i, municipality=0, open_cases={})
+        fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
         need = SimpleNamespace(id=i, severity=2, domain=VT)
         h0.send(0.0, SimpleNamespace(family=fam, org=a, professional=prof, episode=i,
                                      extra_hours=0.0), [need], b)  # fmt: skip
@@ -209,12 +212,15 @@ def test_familiarity_grows_with_joint_cases_and_fades_with_turnover():
 
 
 def test_a_joint_case_teaches_both_sides_once():
-    """After one joint case the sender knows the receiving organisation as 1 case, and the
-    receiver the sending one: f = 1 - e^(-1/5) = 0.181 each way; a second adds one more."""
+    """After one joint case the sender (professional 10, of organisation 0) knows the
+    receiving organisation 1 as 1 case, and the receiver (professional 20) organisation 0:
+    f = 1 - e^(-1/5) = 0.181 each way; a second adds one more. A reorganisation forgets
+    what the professionals it moves knew, and what anyone knew of the organisations it
+    dissolves."""
     sc = scenario()
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     h = Handovers(World(sc, {VT: b}))
-    sender_prof, receiver_prof = professional(1), professional(2)
+    sender_prof, receiver_prof = professional(10), professional(20)
     sender = SimpleNamespace(org=a, professional=sender_prof)
     case = SimpleNamespace(sender=sender, org=b)
     h.learn(10.0, case, receiver_prof)
@@ -223,9 +229,18 @@ def test_a_joint_case_teaches_both_sides_once():
     assert h.familiarity(10.0, receiver_prof, b) == 0.0
     h.learn(10.0, case, receiver_prof)
     assert h.familiarity(10.0, sender_prof, b) == pytest.approx(1 - math.exp(-0.4))
-    h.forget(pids={1})
+    # a case that came from no one, or from no professional, teaches nothing
+    h.learn(10.0, SimpleNamespace(sender=None, org=b), receiver_prof)
+    h.learn(10.0, SimpleNamespace(sender=SimpleNamespace(org=a, professional=None), org=b),
+            receiver_prof)  # fmt: skip
+    assert h.familiarity(10.0, receiver_prof, a) == pytest.approx(1 - math.exp(-0.4))
+    h.forget(pids={10})
     assert h.familiarity(10.0, sender_prof, b) == 0.0
     assert h.familiarity(10.0, receiver_prof, a) == pytest.approx(1 - math.exp(-0.4))
+    h.learn(10.0, case, receiver_prof)
+    h.forget(oids={0})  # organisation 0 dissolved: nobody knows it any more
+    assert h.familiarity(10.0, receiver_prof, a) == 0.0
+    assert h.familiarity(10.0, sender_prof, b) == pytest.approx(1 - math.exp(-0.2))
 
 
 def test_the_municipal_decision_and_a_specialist_add_their_own_days():
@@ -248,6 +263,12 @@ def test_the_municipal_decision_and_a_specialist_add_their_own_days():
     # the specialist is not the family's serving organisation: placed elsewhere too
     assert {c.border for c in received} == {
         int(HandoverFlag.SPECIALIST | HandoverFlag.PLACED_ELSEWHERE)
+    }
+    # one whose catchment does not nest with the sender's: the border is kept as well
+    far = org(4, YOUTH, {2, 3}, specialist=True)
+    _, _, received, _ = send_many(World(sc, {YOUTH: youth}), a, far, n=5)
+    assert {c.border for c in received} == {
+        int(HandoverFlag.SPECIALIST | HandoverFlag.PLACED_ELSEWHERE | HandoverFlag.REGION_BORDER)
     }
 
 
@@ -315,7 +336,7 @@ def test_a_need_for_an_organisation_already_handling_the_family_joins_its_case()
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     world = World(sc, {VT: b})
     h = Handovers(world)
-    fam = SimpleNamespace(id=0, municipality=0, open_cases={})
+    fam = SimpleNamespace(id=0, municipality=HOME, open_cases={})
     sender = SimpleNamespace(family=fam, org=a, professional=professional(), episode=0,
                              extra_hours=0.0)  # fmt: skip
     h.send(0.0, sender, [SimpleNamespace(id=1, severity=1, domain=VT)], b)
@@ -326,6 +347,12 @@ def test_a_need_for_an_organisation_already_handling_the_family_joins_its_case()
     assert sender.extra_hours == 1.0
     sent = [f for k, f in world.log.rows if k == Kind.HANDOVER_SENT]
     assert [f["value"] for f in sent][1] == 0.0
+    case.phase = CasePhase.INTAKE  # still in intake: joins
+    h.send(2.0, sender, [SimpleNamespace(id=3, severity=1, domain=VT)], b)
+    assert len(world.arrivals) == 1 and len(case.needs) == 3
+    case.phase = CasePhase.CARE  # triaged already: a case of its own
+    h.send(3.0, sender, [SimpleNamespace(id=4, severity=1, domain=VT)], b)
+    assert len(world.arrivals) == 2 and len(case.needs) == 3
 
 
 # ----------------------------------------------------------------------------- triage and route
@@ -377,7 +404,7 @@ def test_the_route_of_a_need():
     world.elsewhere = org(4, SHELTER, {5})
     world.specialist_org = org(5, YOUTH, {0}, specialist=True)
     h = Handovers(world)
-    fam = SimpleNamespace(municipality=0, placement_uniform=0.3)
+    fam = SimpleNamespace(municipality=HOME, placement_uniform=0.3)
 
     def need(domain, severity, q=0.5):
         return SimpleNamespace(domain=domain, severity=severity, care_length_quantile=q)
@@ -387,7 +414,9 @@ def test_the_route_of_a_need():
     assert h.target(wijkteam, need(YOUTH, 2), fam) is youth
     assert h.target(wijkteam, need(SHELTER, 2), fam) is world.elsewhere
     assert (
-        h.target(wijkteam, need(SHELTER, 2), SimpleNamespace(municipality=0, placement_uniform=0.7))
+        h.target(
+            wijkteam, need(SHELTER, 2), SimpleNamespace(municipality=HOME, placement_uniform=0.7)
+        )
         is shelter
     )
     youth.buys_specialised = True
@@ -411,7 +440,7 @@ def test_the_boundaries_of_placement_and_specialisation():
     world.elsewhere = org(2, SHELTER, {5})
     h = Handovers(world)
     need = SimpleNamespace(domain=SHELTER, severity=2, care_length_quantile=0.1)
-    at_share = SimpleNamespace(municipality=0, placement_uniform=0.5)
+    at_share = SimpleNamespace(municipality=HOME, placement_uniform=0.5)
     assert h.target(org(3, WIJKTEAM, {0}), need, at_share) is shelter
     assert h.specialised(SimpleNamespace(domain=YOUTH, severity=2, care_length_quantile=0.75))
     assert not h.specialised(SimpleNamespace(domain=YOUTH, severity=2,
@@ -445,7 +474,7 @@ def test_onward_referral_draws_once_per_need_and_never_in_a_domain_that_does_not
     world.fresh_luck = lambda: ()
     world.escalation = SimpleNamespace(watch=lambda *a: None)
     h = Handovers(world)
-    fam = SimpleNamespace(id=0, municipality=0)
+    fam = SimpleNamespace(id=0, municipality=HOME)
     case = SimpleNamespace(org=wijkteam, family=fam, episode=3, id=5,
                            own=[SimpleNamespace(severity=1), SimpleNamespace(severity=2)])  # fmt: skip
     out = h.onward(0.0, case)

@@ -114,6 +114,11 @@ def test_late_care_succeeds_less_at_the_set_decay():
     # and in total as many as the probabilities at the set decay add up to
     p_set = p_sev * (FLOOR + (1 - FLOOR) * np.exp(-delays / DECAY))
     assert abs(resolved.sum() - p_set.sum()) < 4 * np.sqrt((p_set * (1 - p_set)).sum())
+    # severity by severity, at its own success probability
+    for sev in (1, 2, 3):
+        mine = severities == sev
+        q = p_set[mine]
+        assert abs(resolved[mine].sum() - q.sum()) < 4 * np.sqrt((q * (1 - q)).sum()), sev
     # Late care still succeeds at the floor: of care after 200 days, p_sev x 0.3 (+ a trace)
     late = delays > 200
     expected = (p_sev[late] * (FLOOR + (1 - FLOOR) * np.exp(-delays[late] / DECAY))).sum()
@@ -142,6 +147,7 @@ def test_families_stay_away_more_the_longer_they_waited_at_the_set_decay():
     care, delays, dropped, m = _first_contacts(YOUTH)
     assert len(care.closed) + len(care.intake_done) == N
     assert sum(1 for k, *_ in m.log.rows if k == Kind.DROPOUT) == dropped.sum()
+    assert all(c.needs[0].outcome == NeedOutcome.DROPPED for c in care.closed)
     p = DROPOUT_MAX * (1 - np.exp(-delays[:, None] / GRID[None, :]))
     p = np.clip(p, 1e-12, 1 - 1e-12)
     ll = (np.where(dropped[:, None], np.log(p), np.log1p(-p))).sum(axis=0)
@@ -159,3 +165,23 @@ def test_veilig_thuis_and_resumed_care_never_lose_the_family(domain, resume_days
     """Veilig Thuis must see every family; care a reorganisation interrupted resumes."""
     care, _, dropped, _ = _first_contacts(domain, resume_days)
     assert not dropped.any() and len(care.intake_done) == N
+
+
+@pytest.mark.parametrize(
+    "delay, uniform, drops",
+    [
+        (0.0, 1e-12, False),  # no wait, no lost motivation: nobody stays away
+        (30.0, 0.4 * (1 - np.exp(-0.5)) - 1e-9, True),  # just below p(30) = 0.157
+        (30.0, 0.4 * (1 - np.exp(-0.5)) + 1e-9, False),  # just above
+    ],
+)
+def test_the_dropout_threshold_of_one_family(delay, uniform, drops):
+    m = world()
+    care = StubCare(m)
+    need = SimpleNamespace(id=1, arose=100.0 - delay, dropout_uniform=uniform, family=None,
+                           state=NeedState.WAITING)  # fmt: skip
+    case = SimpleNamespace(org=org(YOUTH), family=None, team="team", needs=[need], sender=None,
+                           resume_days=-1.0, queued_at=100.0, intake_kind=IntakeKind.FULL,
+                           info_lost=False)  # fmt: skip
+    care.assign(100.0, case, SimpleNamespace(pid=1))
+    assert (care.closed == [case]) is drops and (care.intake_done == [case]) is not drops

@@ -184,6 +184,15 @@ def test_familiarity_softens_the_transfer_by_half_and_a_border_wholly():
     assert {c.familiarity for c in received} == {0.6}
 
 
+def test_familiarity_softens_a_province_border_wholly_too():
+    """Nested catchments in two provinces, a spanner at 0.6: 10 (1 - 0.3) + 9 (1 - 0.6)
+    = 10.6 days (without the spanner: 19)."""
+    sc = scenario(**{"handover.province_border_latency_days": 9.0})
+    a, b = org(0, WIJKTEAM, {0, 1}, 0), org(1, VT, {0, 1, 2}, 1)
+    _, lat, _, _ = send_many(World(sc, {VT: b}), a, b, professional(spanner=True))
+    assert_mean(lat, 10.6)
+
+
 def test_familiarity_grows_with_joint_cases_and_fades_with_turnover():
     """Five joint cases at a scale of 5 give f = 1 - e^-1 = 0.632. A year later, with 11 %
     of colleagues gone, 5 x 0.89 = 4.45 cases are remembered: f = 1 - e^-0.89 = 0.589.
@@ -304,29 +313,95 @@ def test_information_is_lost_at_the_summed_rate_less_familiarity(books, catchmen
 
 
 def test_the_loss_chance_is_capped_at_one():
-    """0.6 + 0.6 would be 1.2: every handover loses its information, none more than once."""
+    """0.6 + 0.6 would be 1.2: every handover loses its information, none more than once;
+    a spanner (f = 0.6) then takes 0.6 off the capped 1, not off 1.2: 0.4."""
     sc = scenario(**{"handover.info_loss_prob": 0.6, "handover.rule_book_info_loss_prob": 0.6})
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     _, _, received, _ = send_many(World(sc, {VT: b}, books={1: 1}), a, b, n=200)
     assert all(c.info_lost for c in received)
+    world = World(sc, {VT: b}, books={1: 1})
+    _, _, received, _ = send_many(world, a, b, professional(spanner=True))
+    assert_rate(sum(c.info_lost for c in received), N, 0.4)
 
 
 # ----------------------------------------------------------------------------- the sender's hours
-def test_the_sender_pays_its_paperwork_and_the_joint_contact():
+@pytest.mark.parametrize(
+    "admin_hours, joint_hours, crossing_hours",
+    [(1.5, 2.0, 0.75), (0.5, 0.5, 0.25), (0.0, 0.0, 0.0)],
+)
+def test_the_sender_pays_its_paperwork_and_the_joint_contact(admin_hours, joint_hours,
+                                                            crossing_hours):  # fmt: skip
     """Warm protocol, sender_admin_hours 1.5, joint_contact_hours 2, a crossing into another
-    rule book + 0.75: the sender logs 2.25 h of re-typing and 2 h of coordination and owes
-    4.25 h after its care; without the crossing 1.5 + 2 = 3.5 h."""
-    sc = scenario(**{"protocol": "warm", "protocols.warm.sender_admin_hours": 1.5,
-                     "protocols.warm.joint_contact_hours": 2.0,
-                     "handover.rule_book_crossing_admin_hours": 0.75})  # fmt: skip
+    rule book + 0.75: the sender logs 2.25 h of re-typing and 2 h of coordination with one
+    other organisation, and owes 4.25 h more after its care (on top of the 1 h it already
+    owed); without the crossing 1.5 + 2 = 3.5 h. Small amounts count as well; nothing is
+    logged when nothing is owed."""
+    sc = scenario(**{"protocol": "warm", "protocols.warm.sender_admin_hours": admin_hours,
+                     "protocols.warm.joint_contact_hours": joint_hours,
+                     "handover.rule_book_crossing_admin_hours": crossing_hours})  # fmt: skip
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
-    for books, admin in (({1: 1}, 2.25), ({}, 1.5)):
+    for books, admin in (({1: 1}, admin_hours + crossing_hours), ({}, admin_hours)):
         world = World(sc, {VT: b}, books=books)
-        _, _, _, senders = send_many(world, a, b, n=3)
-        assert [s.extra_hours for s in senders] == [admin + 2.0] * 3
+        h = Handovers(world)
+        senders = []
+        for i in range(3):
+            fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
+            sender = SimpleNamespace(family=fam, org=a, professional=professional(), episode=i,
+                                     extra_hours=1.0)  # fmt: skip
+            h.send(0.0, sender, [SimpleNamespace(id=i, severity=2, domain=VT)], b)
+            senders.append(sender)
+        assert [s.extra_hours for s in senders] == pytest.approx([1.0 + admin + joint_hours] * 3)
         admin_rows = [f["value"] for k, f in world.log.rows if k == Kind.ADMIN]
-        coordination = [f["value"] for k, f in world.log.rows if k == Kind.COORDINATION]
-        assert admin_rows == [admin] * 3 and coordination == [2.0] * 3
+        coordination = [(f["value"], f["detail"]) for k, f in world.log.rows
+                        if k == Kind.COORDINATION]  # fmt: skip
+        assert admin_rows == ([pytest.approx(admin)] * 3 if admin else [])
+        assert coordination == ([(joint_hours, 1)] * 3 if joint_hours else [])
+
+
+class Draws:
+    """A random generator that hands out the draws the test names, in order, and has no
+    gamma: a latency drawn where none is due fails the test."""
+
+    def __init__(self, *values):
+        self.values = list(values)
+
+    def random(self):
+        return self.values.pop(0)
+
+
+def test_nothing_is_drawn_where_nothing_can_happen():
+    """No latency and no chance of loss: no random draw at all (every draw would shift the
+    streams of the rest of the run), the case arrives at once and loses nothing."""
+    sc = scenario(**{"protocols.referral.transfer_latency_days": 0.0})
+    a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
+    world = World(sc, {VT: b})
+    world.rng = Draws()
+    _, lat, received, _ = send_many(world, a, b, n=3)
+    assert lat.tolist() == [0.0] * 3 and not any(c.info_lost for c in received)
+
+
+@pytest.mark.parametrize("draw, lost", [(0.25 - 1e-12, True), (0.25, False)])
+def test_information_is_lost_below_the_chance_only(draw, lost):
+    """Chance 0.25 (a handover's 0.25, no latency): a draw below it loses, a draw of it does
+    not."""
+    sc = scenario(**{"protocols.referral.transfer_latency_days": 0.0,
+                     "handover.info_loss_prob": 0.25})  # fmt: skip
+    a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
+    world = World(sc, {VT: b})
+    world.rng = Draws(draw)
+    _, _, received, _ = send_many(world, a, b, n=1)
+    assert received[0].info_lost is lost
+
+
+def test_a_short_latency_is_drawn_too():
+    """Half a day of transfer: gamma-distributed like any other (shape 4: standard
+    deviation 0.25 days), not a fixed half day."""
+    sc = scenario(**{"protocols.referral.transfer_latency_days": 0.5})
+    a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0, 1})
+    _, lat, received, _ = send_many(World(sc, {VT: b}), a, b)
+    assert_mean(lat, 0.5)
+    assert lat.std() == pytest.approx(0.25, rel=0.1)
+    assert not any(c.info_lost for c in received)  # no chance of loss was set
 
 
 def test_a_need_for_an_organisation_already_handling_the_family_joins_its_case():
@@ -445,16 +520,6 @@ def test_the_boundaries_of_placement_and_specialisation():
     assert h.specialised(SimpleNamespace(domain=YOUTH, severity=2, care_length_quantile=0.75))
     assert not h.specialised(SimpleNamespace(domain=YOUTH, severity=2,
                                              care_length_quantile=0.7499))  # fmt: skip
-
-
-class Draws:
-    """A random generator that hands out the draws the test names, in order."""
-
-    def __init__(self, *values):
-        self.values = list(values)
-
-    def random(self):
-        return self.values.pop(0)
 
 
 def test_onward_referral_draws_once_per_need_and_never_in_a_domain_that_does_not_refer():

@@ -154,6 +154,11 @@ def test_no_incident_without_a_need_at_risk_and_none_after_the_run():
                            incident_unit_exponential=None)  # fmt: skip
     world.escalation.watch(0.0, family(0, [done]))
     assert world.queue == []
+    # in care is not at risk, unless it is Veilig Thuis's investigation
+    in_care = SimpleNamespace(state=NeedState.IN_CARE, domain=YOUTH, severity=3,
+                              incident_unit_exponential=None)  # fmt: skip
+    world.escalation.watch(0.0, family(0, [in_care]), unit_exponential=0.1)
+    assert world.queue == []
 
     def moderate():
         return SimpleNamespace(state=NeedState.WAITING, domain=YOUTH, severity=2,

@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 class Target:
     path: str
     tests: tuple[str, ...]  # pytest arguments: files, or file::test, or -k expressions
+    # Only these top-level functions are mutated (the rest of the copy's module is marked
+    # `# pragma: no mutate`); empty: the whole module.
+    functions: tuple[str, ...] = ()
 
 
 # The fast tests that speak for each module (a few seconds a run: mutmut runs them once per
@@ -57,6 +60,7 @@ TARGETS = {
     "metrics": Target(
         "model/records/metrics.py",
         ("tests/records/test_outcomes_by_hand.py", "tests/records/test_costs_by_parameters.py"),
+        ("row_cost_eur", "care_days_eur", "cost_by_domain", "paid_hours", "scheme_figures"),
     ),
     "counterfactual": Target(
         "model/runs/counterfactual.py",
@@ -84,12 +88,42 @@ def copy_project(dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
+def only_functions(path: Path, names: tuple[str, ...]) -> None:
+    """Mark every line outside the named top-level functions `# pragma: no mutate` (mutmut
+    leaves such lines alone), except lines inside a multi-line string, whose text a comment
+    would change."""
+    import ast
+    import io
+    import tokenize
+
+    source = path.read_text()
+    keep: set[int] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name in names:
+            keep.update(range(node.lineno, node.end_lineno + 1))
+    missing = set(names) - {n.name for n in ast.parse(source).body
+                            if isinstance(n, ast.FunctionDef)}  # fmt: skip
+    if missing:
+        raise SystemExit(f"{path}: no function {sorted(missing)}")
+    in_string: set[int] = set()
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+            in_string.update(range(tok.start[0], tok.end[0]))
+    lines = source.splitlines()
+    for i, line in enumerate(lines, start=1):
+        if i not in keep and i not in in_string and line.strip():
+            lines[i - 1] = f"{line}  # pragma: no mutate"
+    path.write_text("\n".join(lines) + "\n")
+
+
 def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
     work = out / name
     if not (work / ".mutmut-cache").exists():
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         copy_project(work)
+        if target.functions:
+            only_functions(work / target.path, target.functions)
     runner = f"{sys.executable} -m pytest -x -q -p no:cacheprovider " + " ".join(target.tests)
     command = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", target.path,
                "--runner", runner, "--tests-dir", "tests", "--no-progress", "--simple-output"]  # fmt: skip

@@ -23,6 +23,7 @@ from model.records.events import (
     Kind,
     LossReason,
     ReportType,
+    StaffRole,
     TransitionItem,
 )
 from model.records.metrics import RunInfo, area_means, by_municipality, summarise
@@ -437,3 +438,76 @@ def test_reorganisation_figures():
     assert r["hours_lost_by_reason"] == pytest.approx(
         {"contracting_gap": 10.0, "vacancy": 6.0, "learning": 0.0, "training": 0.0, "transfer": 0.0}
     )
+
+
+def test_scheme_figures_by_hand():
+    """Paid staff, the sister-team share, familiarity, rule books and governance.
+
+    Staff (FTE x 36 / 7 hours a day over the window's days after the record, end day 200):
+      vt (org 2) casework 1.4 from day 0 (1 rule book), + 0.1 from day 160 (now 3 rule
+        books: the last record counts): 720 + 0.1 x 36/7 x 40 = 740.571 h at EUR 110
+      shelter (org 4) casework 0.7 from 0: 360 h at EUR 90; + 0.7 on the last day: 0 h
+      youth (org 3) casework 0.7 from 0 and -0.7 from 170 (5 rule books): 360 - 108 = 252 h
+        at EUR 120; no longer paid at the end, so not counted for rule books
+      youth (org 1) overhead 0.7 from 150: 180 h at EUR 120
+    casework 1,352.571 h, overhead 180 h. Booked hours: the hand log's 52 + 2 h of
+    administration on day 100 (the window's first day) + 0.01 h (EUR 1) on day 101.
+    Idle share 1 - 54.01 / 1,352.571. Rule books of the organisations paid at the end:
+    vt 3, shelter 1: mean 2.
+    Assigned in the window: five of the hand log and one by a sister team: 1/6.
+    Handovers received in the window: the log's three at familiarity 0 and one at 0.6 into
+    another rule book and to a specialist: familiarity 0.15, crossings 1/4, specialised 1.
+    Governance: body 7 with 10 h on day 100 and 6 h on day 150, body 8 with 4 h on day
+    150: 20 h at EUR 50; 2 bodies in the last month.
+    Full cost: 740.571 x 110 + 360 x 90 + 252 x 120 + 180 x 120 + 10 shelter days x 200
+    + 20 x 50 = 81,462.857 + 32,400 + 30,240 + 21,600 + 2,000 + 1,000 = 168,702.857.
+    """
+    cw, oh = StaffRole.CASEWORK, StaffRole.OVERHEAD
+    extra = [
+        (0, K.STAFFING, -1, -1, -1, -1, 2, 2, 1.4, cw, 1),
+        (160, K.STAFFING, -1, -1, -1, -1, 2, 2, 0.1, cw, 3),
+        (0, K.STAFFING, -1, -1, -1, -1, 4, 3, 0.7, cw, 1),
+        (200, K.STAFFING, -1, -1, -1, -1, 4, 3, 0.7, cw, 1),
+        (0, K.STAFFING, -1, -1, -1, -1, 3, 1, 0.7, cw, 5),
+        (170, K.STAFFING, -1, -1, -1, -1, 3, 1, -0.7, cw, 5),
+        (150, K.STAFFING, -1, -1, -1, -1, 1, 1, 0.7, oh, 1),
+        (100, K.ADMIN, 1, -1, 1, 2, 0, 0, 2.0, 0, 0),
+        (101, K.ADMIN, 1, -1, 1, 2, 0, 0, 0.01, 0, 0),
+        (130, K.ASSIGNED, 1, -1, 1, 9, 3, 1, 3.0, 0, 1),
+        (113, K.HANDOVER_RECEIVED, 1, -1, 1, 9, 3, 1, 0.6, 0,
+         HandoverFlag.RULE_BOOK | HandoverFlag.SPECIALIST),
+        (100, K.GOVERNANCE, -1, -1, -1, -1, 0, 0, 10.0, 3, 7),
+        (150, K.GOVERNANCE, -1, -1, -1, -1, 0, 0, 6.0, 3, 7),
+        (150, K.GOVERNANCE, -1, -1, -1, -1, 0, 0, 4.0, 2, 8),
+    ]  # fmt: skip
+    run_info = RunInfo(**{**info().__dict__, "governance_hourly_cost_eur": 50.0})
+    s = summarise(log(ROWS + extra), run_info)
+    casework = 720 + 0.1 * 36 / 7 * 40 + 360 + 252
+    assert s["paid_hours_casework"] == pytest.approx(casework)
+    assert s["paid_hours_overhead"] == pytest.approx(180.0)
+    assert s["hours_total"] == pytest.approx(54.01)
+    assert s["idle_hours_share"] == pytest.approx(1 - 54.01 / casework)
+    assert s["rule_books_per_organisation_mean"] == pytest.approx(2.0)
+    assert s["sister_team_share"] == pytest.approx(1 / 6)
+    assert s["familiarity_at_handover_mean"] == pytest.approx(0.15)
+    assert s["rule_book_crossing_share"] == pytest.approx(0.25)
+    assert s["specialised_handovers"] == 1
+    assert s["hours_governance"] == pytest.approx(20.0)
+    assert s["cost_eur_governance"] == pytest.approx(1000.0)
+    assert s["governance_bodies"] == 2
+    full = (720 + 0.1 * 36 / 7 * 40) * 110 + 360 * 90 + 252 * 120 + 180 * 120 + 2000 + 1000
+    assert s["cost_eur_full"] == pytest.approx(full)
+    # the cost of care by domain: the hand log's, plus wijkteam's 2.01 h (EUR 201)
+    d = s["by_domain"]
+    assert [d[k]["cost_eur_total"] for k in ("wijkteam", "youth", "vt", "shelter")] == (
+        pytest.approx([951.0, 4380.0, 220.0, 2540.0])
+    )
+
+
+def test_scheme_figures_without_anything_to_measure_are_not_numbers():
+    """No staff, no first contact, no handover: the shares and means are NaN, not 0."""
+    s = metrics.scheme_figures(log([(150, K.SIGNAL, 0, -1, 0, 0, 0, 0, 0.0, 0, 0)]), info(), 0.0)
+    for name in ("idle_hours_share", "sister_team_share", "familiarity_at_handover_mean",
+                 "rule_book_crossing_share", "rule_books_per_organisation_mean"):  # fmt: skip
+        assert math.isnan(s[name]), name
+    assert s["paid_hours_casework"] == 0 and s["governance_bodies"] == 0

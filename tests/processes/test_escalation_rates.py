@@ -293,3 +293,45 @@ def test_reports_about_a_scripted_family_are_first_repeat_and_follow_up():
     assert fam.safety and fam.known_to_vt
     # the follow-up joined the open case rather than opening a second one
     assert [len(c.needs) for c in fam.open_cases[world.vt.oid]] == [1]
+
+
+def test_incident_clocks_at_their_boundaries():
+    """The unit exponential x 365 / rate (moderate: 1 a year) gives the incident's day.
+    - From day 100, 30 days ahead: scheduled at once for day 130 (not deferred).
+    - Exactly at the end of the run (day 365 of a 365-day run): never.
+    - Two far clocks of one family (the second restarts the first): when they are armed
+      on day 60, only the newer one is scheduled."""
+    world = World(scenario(), end_day=1000.0)
+
+    def moderate():
+        return SimpleNamespace(state=NeedState.WAITING, domain=YOUTH, severity=2,
+                               incident_unit_exponential=None)  # fmt: skip
+
+    world.escalation.watch(100.0, family(0, [moderate()]), unit_exponential=30 / 365)
+    ((t, _, handler, _),) = world.queue
+    assert t == pytest.approx(130.0) and handler == world.escalation.on_incident
+    end = World(scenario(), end_day=365.0)
+    end.escalation.watch(0.0, family(1, [moderate()]), unit_exponential=1.0)
+    assert end.queue == []
+    two = World(scenario(), end_day=1000.0)
+    fam = family(2, [moderate()])
+    two.escalation.watch(0.0, fam, unit_exponential=200 / 365)
+    two.escalation.watch(0.0, fam, unit_exponential=300 / 365)
+    ((day, _, arm, what),) = two.queue  # one arming event on day 60 for both
+    two.queue.clear()
+    arm(day, what)
+    assert [(round(t), h) for t, _, h, _ in two.queue] == [(300, two.escalation.on_incident)]
+
+
+def test_a_draw_equal_to_the_chance_is_no_recurrence_and_no_report_via_veilig_thuis():
+    sc = scenario(**{"escalation.recurrence_after_success": 0.2, "families.vt_entry_share": 0.3})
+    world = World(sc, end_day=1e9)
+    need = SimpleNamespace(outcome=NeedOutcome.RESOLVED, preventive=False,
+                           recurrence_uniform=0.2, recurrence_unit_exponential=1.0)  # fmt: skip
+    world.escalation.on_need_closed(0.0, need)
+    assert world.queue == []
+    world.rng = SimpleNamespace(random=lambda: 0.3)
+    old = SimpleNamespace(family=family(0, []), outcome=NeedOutcome.RESOLVED, severity=1,
+                          domain=VT)  # fmt: skip
+    world.escalation.on_recurrence(1.0, old)
+    assert world.signals_sent[0][3] is False

@@ -125,11 +125,13 @@ def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
         copy_project(work)
         if target.functions:
             only_functions(work / target.path, target.functions)
+        (work / ".pristine").write_text((work / target.path).read_text())
     runner = f"{sys.executable} -m pytest -x -q -p no:cacheprovider " + " ".join(target.tests)
     command = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", target.path,
                "--runner", runner, "--tests-dir", "tests", "--no-progress", "--simple-output"]  # fmt: skip
+    pristine = (work / ".pristine").read_text()
     for _ in range(MAX_RESTARTS):
-        if not run_until_error(command, work):
+        if not run_until_error(command, work, work / target.path, pristine):
             break
     results = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=work,
                              capture_output=True, text=True, check=False).stdout  # fmt: skip
@@ -149,17 +151,25 @@ def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
 MAX_RESTARTS = 30
 
 
-def run_until_error(command: list[str], work: Path) -> bool:
-    """Run mutmut, echoing its output; True when it failed and was stopped (to go again)."""
+def run_until_error(command: list[str], work: Path, target: Path, pristine: str) -> bool:
+    """Run mutmut, echoing its output; True when it tripped over its cache and was stopped
+    (to go again). A killed mutmut leaves its last mutant in the file: the module is put
+    back as it was before every start."""
+    target.write_text(pristine)
     proc = subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)  # fmt: skip
     assert proc.stdout is not None
+    traceback = False
     for line in proc.stdout:
         print(line, end="", flush=True)
-        if line.startswith("Traceback"):
+        traceback = traceback or line.startswith("Traceback")
+        if traceback and re.match(r"^\w+(Error|Exception)\b", line):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            return True
+            target.write_text(pristine)
+            if "Mutant.line is required" in line:
+                return True
+            raise SystemExit(f"mutmut failed in {work}: {line.strip()}")
     proc.wait()
     return False
 

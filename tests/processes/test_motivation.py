@@ -24,7 +24,16 @@ from scipy import stats
 from model.processes.care import Care
 from model.records.events import Kind
 from model.scenario import load_scenario
-from model.vocabulary import DOMAINS, VT, YOUTH, IntakeKind, NeedOutcome, NeedState
+from model.vocabulary import (
+    DOMAINS,
+    SHELTER,
+    VT,
+    WIJKTEAM,
+    YOUTH,
+    IntakeKind,
+    NeedOutcome,
+    NeedState,
+)
 from tests.conftest import DATA
 
 DECAY, FLOOR, DROPOUT_MAX = 60.0, 0.3, 0.4
@@ -185,3 +194,131 @@ def test_the_dropout_threshold_of_one_family(delay, uniform, drops):
                            info_lost=False)  # fmt: skip
     care.assign(100.0, case, SimpleNamespace(pid=1))
     assert (care.closed == [case]) is drops and (care.intake_done == [case]) is not drops
+
+
+# ----------------------------------------------------------------------------- first contact
+class Handovers:
+    """A triage the test scripts: youth needs stay at youth care, others go to
+    organisation 9; `urgent` needs leave at once, the rest after care."""
+
+    def __init__(self):
+        self.sent, self.learned = [], []
+        self.to = SimpleNamespace(oid=9)
+
+    def handled_here(self, org, need):
+        return need.domain == org.domain
+
+    def target(self, org, need, family):
+        return self.to
+
+    def leaves_now(self, org, need):
+        return need.urgent
+
+    def send(self, t, case, needs, target):
+        self.sent.append((target.oid, [n.id for n in needs]))
+
+    def learn(self, t, case, prof):
+        self.learned.append(prof)
+
+
+def first_contact(*, queued_at=2.0, sender=None, resume_days=-1.0, sister=False,
+                  intake=(0.5, 0.25)):  # fmt: skip
+    """A youth case taking its first contact on day 10, in its own team or a sister's."""
+    m = world()
+    m.handovers = Handovers()
+    care = StubCare(m)
+    youth = org(YOUTH)
+    youth.intake_work = {k: intake for k in IntakeKind}
+    youth.days_per_hour = 7 / 4
+    own_team, other_team = "own", "sister"
+    youth.team_for = lambda fam: own_team
+    m.schedule = lambda t, handler, obj: care.intake_done.append((t, obj))
+    need = SimpleNamespace(id=1, arose=0.0, dropout_uniform=0.99, family=None,
+                           state=NeedState.WAITING)  # fmt: skip
+    case = SimpleNamespace(org=youth, family=None, team=other_team if sister else own_team,
+                           needs=[need], sender=sender, resume_days=resume_days,
+                           queued_at=queued_at, intake_kind=IntakeKind.FULL, info_lost=False)  # fmt: skip
+    care.assign(10.0, case, SimpleNamespace(pid=1))
+    return care, m, case
+
+
+def test_a_first_contact_records_the_wait_the_team_and_the_intake():
+    """Queued on day 2, seen on day 10: 8 days waited, by the family's own team (0) or a
+    sister team (1); an intake of 0.5 h and 0.25 h of registration end 0.75 x 7/4 days
+    later; the sender's professional learns the receiver only when there is a sender."""
+    care, m, case = first_contact()
+    (assigned,) = [f for k, _, f in m.log.rows if k == Kind.ASSIGNED]
+    assert (assigned["value"], assigned["aux"]) == (8.0, False)
+    assert [f["value"] for k, _, f in m.log.rows if k == Kind.INTAKE] == [0.5]
+    assert [f["value"] for k, _, f in m.log.rows if k == Kind.ADMIN] == [0.25]
+    assert care.intake_done == [(pytest.approx(10 + 0.75 * 7 / 4), case)]
+    assert m.handovers.learned == []
+    _, m, _ = first_contact(sister=True, sender=SimpleNamespace())
+    (assigned,) = [f for k, _, f in m.log.rows if k == Kind.ASSIGNED]
+    assert assigned["aux"] is True and len(m.handovers.learned) == 1
+
+
+def test_care_that_resumes_from_day_zero_is_not_a_new_dropout_risk():
+    """resume_days 0 (resumed with no days left to wait) is a resumed case all the same."""
+    m = world()
+    care = StubCare(m)
+    need = SimpleNamespace(id=1, arose=0.0, dropout_uniform=0.0, family=None,
+                           state=NeedState.WAITING)  # fmt: skip
+    case = SimpleNamespace(org=org(YOUTH), family=None, team="team", needs=[need], sender=None,
+                           resume_days=0.0, queued_at=0.0, intake_kind=IntakeKind.FULL,
+                           info_lost=False)  # fmt: skip
+    care.assign(200.0, case, SimpleNamespace(pid=1))
+    assert care.closed == [] and care.intake_done == [case]
+
+
+def triage(needs, *, preventive=False, domain=YOUTH, resume_days=-1.0):
+    sc = scenario().replace(**{"escalation.preventive_support": preventive})
+    m = SimpleNamespace(scenario=sc, log=Recorder(), protocol=sc.active_protocol,
+                        handovers=Handovers())  # fmt: skip
+    m.reorganiser = SimpleNamespace(resume_care=lambda t, c: resumed.append(c))
+    resumed, started = [], []
+    care = StubCare(m)
+    care.start_care = lambda t, c: started.append(c)
+    case = SimpleNamespace(org=SimpleNamespace(domain=domain), family=None, needs=needs, own=[],
+                           later=[], resume_days=resume_days)  # fmt: skip
+    Care.on_intake_done(care, 5.0, case)  # the real triage, not the stub's note
+    return case, m.handovers.sent, started, care.finished, resumed
+
+
+def need_of(i, domain, severity=2, urgent=False, state=NeedState.WAITING):
+    return SimpleNamespace(id=i, domain=domain, severity=severity, urgent=urgent, state=state,
+                           preventive=False)  # fmt: skip
+
+
+def test_triage_keeps_its_own_needs_and_hands_over_the_rest_now_or_after_care():
+    """Two youth needs stay (one already closed is skipped), an urgent VT need leaves at
+    once, a shelter need after care; care starts."""
+    needs = [need_of(1, YOUTH), need_of(2, VT, urgent=True), need_of(3, SHELTER),
+             need_of(4, YOUTH), need_of(5, YOUTH, state=NeedState.DONE)]  # fmt: skip
+    case, sent, started, finished, _ = triage(needs)
+    assert [n.id for n in case.own] == [1, 4]
+    assert [(n.id, to.oid) for n, to in case.later] == [(3, 9)]
+    assert sent == [(9, [2])] and started == [case] and finished == []
+
+
+def test_triage_with_nothing_of_its_own_hands_everything_over_at_once():
+    case, sent, started, finished, _ = triage([need_of(2, VT), need_of(3, SHELTER)])
+    assert sent == [(9, [2, 3])] and case.later == [] and started == [] and finished == [case]
+
+
+@pytest.mark.parametrize(
+    "preventive, domain, severity, marked",
+    [(True, WIJKTEAM, 1, True), (True, WIJKTEAM, 2, False), (False, WIJKTEAM, 1, False),
+     (True, YOUTH, 1, False)],
+)  # fmt: skip
+def test_only_the_wijkteam_gives_preventive_support_and_only_to_mild_needs(preventive, domain,
+                                                                           severity, marked):  # fmt: skip
+    case, *_ = triage([need_of(1, domain, severity)], preventive=preventive, domain=domain)
+    assert [n.preventive for n in case.own] == [marked]
+
+
+@pytest.mark.parametrize("resume_days", [0.0, 3.0])
+def test_care_a_reorganisation_interrupted_resumes_without_triage(resume_days):
+    case, sent, started, _, resumed = triage([need_of(2, VT, urgent=True)],
+                                             resume_days=resume_days)  # fmt: skip
+    assert resumed == [case] and sent == [] and started == []

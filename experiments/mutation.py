@@ -146,8 +146,8 @@ def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
 
 
 # mutmut 2.5.1 now and then fails to find a mutant's line in its own cache ("Attribute
-# Mutant.line is required") and then hangs instead of exiting; started again, it carries on
-# from its cache past that mutant.
+# Mutant.line is required", or an AssertionError in cached_mutation_status) and then hangs
+# instead of exiting; started again, it carries on from its cache past that mutant.
 MAX_RESTARTS = 30
 
 
@@ -159,15 +159,16 @@ def run_until_error(command: list[str], work: Path, target: Path, pristine: str)
     proc = subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)  # fmt: skip
     assert proc.stdout is not None
-    traceback = False
+    traceback: list[str] = []
     for line in proc.stdout:
         print(line, end="", flush=True)
-        traceback = traceback or line.startswith("Traceback")
+        if line.startswith("Traceback") or traceback:
+            traceback.append(line)
         if traceback and re.match(r"^\w+(Error|Exception)\b", line):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             target.write_text(pristine)
-            if "Mutant.line is required" in line:
+            if any("mutmut/cache.py" in t for t in traceback):  # its cache's line lookup
                 return True
             raise SystemExit(f"mutmut failed in {work}: {line.strip()}")
     proc.wait()

@@ -293,8 +293,8 @@ def need_of(i, domain, severity=2, urgent=False, state=NeedState.WAITING):
 def test_triage_keeps_its_own_needs_and_hands_over_the_rest_now_or_after_care():
     """Two youth needs stay (one already closed is skipped), an urgent VT need leaves at
     once, a shelter need after care; care starts."""
-    needs = [need_of(1, YOUTH), need_of(2, VT, urgent=True), need_of(3, SHELTER),
-             need_of(4, YOUTH), need_of(5, YOUTH, state=NeedState.DONE)]  # fmt: skip
+    needs = [need_of(1, YOUTH), need_of(5, YOUTH, state=NeedState.DONE),
+             need_of(2, VT, urgent=True), need_of(3, SHELTER), need_of(4, YOUTH)]  # fmt: skip
     case, sent, started, finished, _ = triage(needs)
     assert [n.id for n in case.own] == [1, 4]
     assert [(n.id, to.oid) for n, to in case.later] == [(3, 9)]
@@ -322,3 +322,19 @@ def test_care_a_reorganisation_interrupted_resumes_without_triage(resume_days):
     case, sent, started, _, resumed = triage([need_of(2, VT, urgent=True)],
                                              resume_days=resume_days)  # fmt: skip
     assert resumed == [case] and sent == [] and started == []
+
+
+def test_a_case_goes_to_a_free_professional_or_waits_in_the_queue():
+    """Admitted on day 3: with a professional free (here or near) first contact is at once;
+    with none the case joins the team's queue."""
+    for free in (SimpleNamespace(pid=7), None):
+        m = world()
+        care = StubCare(m)
+        queue, seen = [], []
+        team = SimpleNamespace(take_free_here_or_near=lambda case, p=free: p,
+                               enqueue=queue.append)  # fmt: skip
+        care.assign = lambda t, case, prof, seen=seen: seen.append((t, prof))
+        case = SimpleNamespace(team=team, needs=[SimpleNamespace(id=1)], priority=2)
+        care.admit(3.0, case)
+        assert case.queued_at == 3.0
+        assert (seen, queue) == (([(3.0, free)], []) if free else ([], [case]))

@@ -84,7 +84,10 @@ def organisation(sc, oid, domain):
 
 
 def case_at(o, needs, open_elsewhere=()):
-    fam = SimpleNamespace(municipality=0, open_cases={oid: ["case"] for oid in open_elsewhere})
+    """A case at o, for a family whose cases are open there and at `open_elsewhere`; an
+    organisation whose list of cases has emptied is no partner."""
+    open_cases = {o.oid: ["this case"], 99: [], **{oid: ["case"] for oid in open_elsewhere}}
+    fam = SimpleNamespace(municipality=0, open_cases=open_cases)
     team = SimpleNamespace(travel_per_week={}, seat=0)
     return SimpleNamespace(org=o, family=fam, team=team, own=needs, needs=needs,
                            phase=None, id=1)  # fmt: skip
@@ -132,10 +135,17 @@ def test_care_reporting_coordination_and_travel_of_a_youth_case(world):
 
 
 def test_coordination_without_a_border_and_without_partners(world):
-    """Only organisation 1, no border: 0.5 x 1 x 10 = 5 h; alone: none at all."""
+    """Only organisation 1, no border: 0.5 x 1 x 10 = 5 h, times a protocol's coordination
+    factor (2 here: 10 h); alone: none at all."""
     care = Care(world)
     care.start_care(0.0, case_at(world.orgs[0], [need(1)], open_elsewhere=(1,)))
     assert [f["value"] for f in by_kind(world.rows, Kind.COORDINATION)] == [pytest.approx(5.0)]
+    world.rows.clear()
+    world.protocol = world.scenario.replace(
+        **{"protocols.referral.coordination_factor": 2.0}
+    ).active_protocol
+    care.start_care(0.0, case_at(world.orgs[0], [need(1)], open_elsewhere=(1,)))
+    assert [f["value"] for f in by_kind(world.rows, Kind.COORDINATION)] == [pytest.approx(10.0)]
     world.rows.clear()
     care.start_care(0.0, case_at(world.orgs[0], [need(1)]))
     assert by_kind(world.rows, Kind.COORDINATION) == []

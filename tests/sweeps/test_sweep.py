@@ -100,7 +100,7 @@ def _start(out: Path, hold_at: int, *extra: str) -> subprocess.Popen:
     (hook / "sitecustomize.py").write_text(HOLD)
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT)]),
+        "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT), os.environ.get("PYTHONPATH", "")]),
         "SDSIM_TEST_OUT": str(out),
         "SDSIM_TEST_HOLD_AT": str(hold_at),
         "SDSIM_TEST_RELEASE": str(out.parent / "release"),

@@ -44,7 +44,7 @@ def drawn(monkeypatch, tmp_path):
         coloured, grey = ax.collections[before:]
         panels.append((np.asarray(coloured.get_array()), len(grey.get_paths())))
 
-    original = maps._draw
+    original, close = maps._draw, plt.close
     monkeypatch.setattr(maps, "_draw", keep)
     monkeypatch.setattr(plt, "close", lambda fig: None)  # keep the figure to look at
     png = tmp_path / "map.png"
@@ -52,8 +52,8 @@ def drawn(monkeypatch, tmp_path):
         geo, counts, regions, "youth", "signal_to_care_days_mean", png, "planted"
     )
     fig = plt.gcf()
-    plt.close("all")
-    return panels, fig, png, geo, regions, cared
+    yield panels, fig, png, geo, regions, cared
+    close(fig)
 
 
 def test_each_municipality_and_region_is_coloured_by_its_own_mean(drawn):

@@ -58,6 +58,8 @@ app: $(STAMP)
 
 # Would the tests notice a wrong model? mutmut over the mechanism and cost modules, each in a
 # copy under /tmp/sdsim-mutation (resumable), the table into docs/testing.md. Slow: hours.
+# mutmut is pinned exactly (==2.5.1) in the `mutation` extra instead of the lock: neither the
+# extras `make test` installs nor `make lock` include it.
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	$(BIN)/python experiments/mutation.py --write docs/testing.md

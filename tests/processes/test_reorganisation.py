@@ -39,7 +39,9 @@ def test_no_reorganisation_means_zero_figures_and_no_counterfactual_run(tiny, mo
     assert len(built) == 1
     assert all(s[k] == 0 for k in FIGURES if k != "reorganisation_recovered")
     assert s["reorganisation_recovered"] == 1
-    assert s["cost_eur_incl_reorganisation"] == s["cost_eur_total"]
+    # the total with the reorganisation, against the run's months added up (another path)
+    assert s["cost_eur_incl_reorganisation"] == pytest.approx(result.timeseries["cost_eur"].sum())
+    assert s["cost_eur_incl_reorganisation"] > 0
     assert (result.timeseries["reorganisation_cost_eur"] == 0).all()
 
 
@@ -160,18 +162,49 @@ def test_costs_and_hours_add_up_from_the_log(tiny_path, tmp_path):
     assert (
         detail["cost_eur_by_item"]["professionals_moved"] == 4500 * dissolved["professionals"].sum()
     )
-    assert (
-        detail["cost_eur_by_item"]["training"] == 500 * orgs.loc[orgs.active, "professionals"].sum()
-    )
-    assert s["cost_eur_incl_reorganisation"] == pytest.approx(
-        s["cost_eur_total"] + s["reorganisation_cost_eur"]
-    )
+    # training per professional: from the model's own organisations in
+    # test_reorganisation_costs.py::test_training_euros_and_hours_per_professional
     ts = pd.read_csv(out / "timeseries.csv")
     assert ts["reorganisation_cost_eur"].sum() == pytest.approx(s["reorganisation_cost_eur"])
+    # the total with the reorganisation, against the months added up (another path)
+    assert s["cost_eur_incl_reorganisation"] == pytest.approx(
+        ts["cost_eur"].sum() + ts["reorganisation_cost_eur"].sum()
+    )
     rec = pd.read_csv(out / "reorganisation_recovery.csv")
-    assert rec["tolerance_limit_days"].equals(rec["counterfactual_days_rolling"] * 1.05)
     assert rec["day"].min() == 0 and rec["signal_to_care_days_rolling"].notna().all()
+    assert s["recovery_days"] == recovered_on(rec, AT_DAY, tolerance=0.05, confirm=182)
     assert (out / "figures" / "reorganisation.png").exists()
+
+
+def test_recovery_days_are_the_daily_table_counted_by_hand(tiny_path, tmp_path):
+    """Regions redrawn without a better protocol and a tight tolerance: this run is back
+    within 1 % only 35 days after the reorganisation (not on its first day, as above)."""
+    path = tmp_path / "reorg.toml"
+    path.write_text(
+        tiny_path.read_text().replace("years = 0.5", "years = 1.0")
+        + "\n[recovery]\ntolerance_share = 0.01\nconfirm_days = 60\n"
+        + '\n[[reorganisation]]\nat_day = 60\nscheme = "aligned"\n'
+    )
+    out = tmp_path / "res"
+    assert main(["run", str(path), "--out", str(out), "--seed", "2"]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    rec = pd.read_csv(out / "reorganisation_recovery.csv")
+    assert s["recovery_days"] == recovered_on(rec, AT_DAY, tolerance=0.01, confirm=60) > 0
+
+
+def recovered_on(rec: pd.DataFrame, at_day: int, tolerance: float, confirm: int) -> float:
+    """recovery_days by its definition (docs/outcomes.md), counted day by day from the
+    daily table: the first day after the reorganisation from which the rolling delay stays
+    at most (1 + tolerance) x the counterfactual's for `confirm` days in a row."""
+    r = rec["signal_to_care_days_rolling"].to_numpy()[at_day:]
+    c = rec["counterfactual_days_rolling"].to_numpy()[at_day:]
+    streak = 0
+    for day in range(len(r)):
+        within = r[day] <= c[day] * (1 + tolerance) or (np.isnan(r[day]) and np.isnan(c[day]))
+        streak = streak + 1 if within else 0
+        if streak == confirm:
+            return float(day - confirm + 1)
+    return math.nan
 
 
 def test_a_frictionless_redraw_costs_nothing(tiny):

@@ -123,3 +123,25 @@ def test_one_off_euros_per_organisation_and_professional(tiny):
     moved = records(model, Kind.TRANSITION_COST, TransitionItem.PROFESSIONALS_MOVED)
     assert moved == {o.oid: (4_500.0 * len(o.professionals), len(o.professionals))
                      for o in dissolved if o.professionals}  # fmt: skip
+
+
+def test_training_euros_and_hours_per_professional(tiny):
+    """A new protocol trains every professional of every organisation active after the
+    redraw, the new ones included: EUR 500 and 16 hours (paid) each, counted from the
+    model's own organisations."""
+    model, created, _ = reorganise(
+        tiny, protocol="warm", cost_eur_per_professional_trained=500.0,
+        training_hours_per_professional=16.0,
+    )  # fmt: skip
+    active = [o for o in model.orgs if o.active]
+    assert set(created) <= set(active)
+    assert_same(
+        records(model, Kind.TRANSITION_COST, TransitionItem.TRAINING),
+        {o.oid: (500.0 * len(o.professionals), len(o.professionals)) for o in active},
+    )
+    a = model.log.arrays()
+    rows = (a["kind"] == Kind.TRANSITION_HOURS) & (a["detail"] == LossReason.TRAINING)
+    hours = {int(o): float(v) for o, v in zip(a["org"][rows], a["value"][rows], strict=True)}
+    assert hours == {o.oid: pytest.approx(16.0 * len(o.professionals)) for o in active}
+    assert (a["aux"][rows] == 1).all()  # paid
+    assert sum(len(o.professionals) for o in active) > 0

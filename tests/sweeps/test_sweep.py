@@ -66,10 +66,50 @@ def test_local_dask_cluster_gives_identical_tables(reference, tmp_path):
     assert_same_tables(reference, out)
 
 
-def _start(out: Path, *extra: str) -> subprocess.Popen:
+# Loaded at start-up by the sweep under test and by each of its workers (through
+# PYTHONPATH): a run that would start once HOLD_AT runs are on disk blocks instead, until
+# the file RELEASE exists (never, here). The sweep is then stopped, not raced: a kill or a
+# Ctrl-C lands while runs are held, whatever the speed of the machine.
+HOLD = """
+import os
+if os.environ.get("SDSIM_TEST_HOLD_AT"):
+    import time
+    from pathlib import Path
+
+    from model.sweeps import tasks
+    from model.sweeps.store import RunStore
+
+    run, store = tasks.run, RunStore(os.environ["SDSIM_TEST_OUT"])
+    hold_at, release = int(os.environ["SDSIM_TEST_HOLD_AT"]), Path(os.environ["SDSIM_TEST_RELEASE"])
+
+    def held(*args, **kwargs):
+        if store.finished() >= hold_at:
+            Path(os.environ["SDSIM_TEST_OUT"] + ".held").touch()
+            while not release.exists():
+                time.sleep(0.01)
+        return run(*args, **kwargs)
+
+    tasks.run = held
+"""
+
+
+def _start(out: Path, hold_at: int, *extra: str) -> subprocess.Popen:
+    """The sweep in a subprocess whose runs are held once hold_at runs are on disk."""
+    hook = out.parent / "hook"
+    hook.mkdir(exist_ok=True)
+    (hook / "sitecustomize.py").write_text(HOLD)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "SDSIM_TEST_OUT": str(out),
+        "SDSIM_TEST_HOLD_AT": str(hold_at),
+        "SDSIM_TEST_RELEASE": str(out.parent / "release"),
+    }
+    _held(out).unlink(missing_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "model", "sweep", str(EXPERIMENT), "--out", str(out), *extra],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -77,15 +117,19 @@ def _start(out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_runs(proc: subprocess.Popen, out: Path, n: int) -> None:
-    """Until n runs are on disk, or the sweep ended (then it failed or finished early: the
-    assertion says which). Waiting is on the process, never against a deadline."""
-    while finished_runs(out) < n:
+def _held(out: Path) -> Path:
+    return out.parent / f"{out.name}.held"
+
+
+def _wait_until_held(proc: subprocess.Popen, out: Path) -> None:
+    """Until a run is held (its mark appears), or the sweep ended (then it failed or
+    finished early: the assertion says which). Waiting is on events, never a deadline."""
+    while not _held(out).exists():
         try:
             proc.wait(timeout=0.02)
         except subprocess.TimeoutExpired:
             continue
-        raise AssertionError(f"the sweep ended before {n} runs: {proc.stderr.read()}")
+        raise AssertionError(f"the sweep ended before it held a run: {proc.stderr.read()}")
 
 
 def test_a_half_written_run_is_not_counted_as_finished(tmp_path):
@@ -100,23 +144,32 @@ def test_a_half_written_run_is_not_counted_as_finished(tmp_path):
 
 def test_killed_and_interrupted_sweep_resumes_to_identical_tables(reference, tmp_path):
     out = tmp_path / "killed"
-    proc = _start(out, "--workers", "2")
-    _wait_for_runs(proc, out, 6)
+    proc = _start(out, 6, "--workers", "2")
+    _wait_until_held(proc, out)
     os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its pool, as a crash would
     proc.communicate()
     killed = finished_runs(out)
-    assert 6 <= killed < RUNS
+    # 6 on disk when the first run was held; at most one more per worker was under way
+    assert 6 <= killed <= 6 + 2 * 2
     for f in (out / "runs").glob(RUN_FILES):  # whatever was left on disk is whole
         assert json.loads(f.read_text())["metrics"]["families"] > 0
     assert not (out / "summary.csv").exists()
+    # what a writer killed in mid-write leaves: not a finished run, and gone after a resume
+    folder = out / "runs" / "patchwork"
+    runs = {f"p{p:06d}-r{r:04d}.json" for p in range(8) for r in range(2)}
+    missing = sorted(runs - {f.name for f in folder.glob("p*-r*.json")})[0]
+    partial = folder / f".{missing}.tmp-4242.json"
+    partial.write_text('{"key": [')
+    assert finished_runs(out) == killed
 
-    proc = _start(out, "--workers", "1", "--resume")  # Ctrl-C this time
-    _wait_for_runs(proc, out, killed + 4)
+    proc = _start(out, killed + 4, "--workers", "1", "--resume")  # Ctrl-C this time
+    _wait_until_held(proc, out)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate()
     assert proc.returncode == 130
     assert "--resume" in err.splitlines()[-1] and "Traceback" not in err
-    assert killed + 4 <= finished_runs(out) < RUNS
+    assert finished_runs(out) == killed + 4  # one worker: held at exactly that count
+    assert not partial.exists()
 
     assert sweep(EXPERIMENT, "--workers", "2", "--out", out, "--resume") == 0
     assert finished_runs(out) == RUNS
@@ -385,23 +438,32 @@ def test_a_worker_frees_each_finished_model(tiny):
     assert alive() == before and len(Agent._ids) == numbered
 
 
-def _sleep_then_mark(path: str) -> None:
-    time.sleep(float(Path(path).suffix[1:]))
-    Path(path).touch()
+def _mark_when_released(path: str) -> None:
+    """A run: `quick` ones are done at once; the others block until the file `release`
+    beside them exists, then leave their mark."""
+    mark = Path(path)
+    if mark.suffix != ".quick":
+        while not (mark.parent / "release").exists():
+            time.sleep(0.01)
+    mark.touch()
 
 
 def test_an_interrupted_pool_stops_the_runs_in_flight(tmp_path):
     """Ctrl-C must not wait for runs that take minutes: the workers are stopped, so the
-    runs in flight never finish (each would leave a mark when done); the quick one did."""
+    runs in flight never finish, even once they could (each leaves a mark when done); the
+    quick one did."""
     from model.sweeps.evaluators import PoolEvaluator
 
-    marks = [str(tmp_path / f"run{i}.{seconds}") for i, seconds in enumerate((0, 120, 120))]
+    marks = [str(tmp_path / f"run{i}.{kind}") for i, kind in enumerate(("quick", "held", "held"))]
     with pytest.raises(KeyboardInterrupt), PoolEvaluator(2) as pool:
-        results = pool.imap_unordered(_sleep_then_mark, marks)
+        results = pool.imap_unordered(_mark_when_released, marks)
         next(results)
         workers = list(pool.pool._processes.values())
         raise KeyboardInterrupt
     assert not any(w.is_alive() for w in workers)
+    (tmp_path / "release").touch()  # a worker left running would now finish its run
+    for w in workers:
+        w.join()
     assert [Path(m).exists() for m in marks] == [True, False, False]
 
 

@@ -30,6 +30,7 @@ from model.vocabulary import (
     VT,
     WIJKTEAM,
     YOUTH,
+    CasePhase,
     IntakeKind,
     NeedOutcome,
     NeedState,
@@ -220,6 +221,9 @@ class Handovers:
     def learn(self, t, case, prof):
         self.learned.append(prof)
 
+    def onward(self, t, case):
+        return []
+
 
 def first_contact(*, queued_at=2.0, sender=None, resume_days=-1.0, sister=False,
                   intake=(0.5, 0.25)):  # fmt: skip
@@ -338,3 +342,93 @@ def test_a_case_goes_to_a_free_professional_or_waits_in_the_queue():
         care.admit(3.0, case)
         assert case.queued_at == 3.0
         assert (seen, queue) == (([(3.0, free)], []) if free else ([], [case]))
+
+
+# ----------------------------------------------------------------------------- closing
+def closing_world():
+    m = world()
+    m.scheduled, m.closed_needs, m.need_states = [], [], [0, 5, 0]
+    m.schedule = lambda t, handler, obj: m.scheduled.append((t, handler, obj))
+    m.escalation = SimpleNamespace(on_need_closed=lambda t, n: m.closed_needs.append(n.id))
+    m.reorganiser = SimpleNamespace(wound_down=lambda t, c: m.wound_down.append(c))
+    m.wound_down = []
+    return m
+
+
+@pytest.mark.parametrize("extra, closes_at", [(2.0, 10 + 2 * 7 / 4), (0.5, 10 + 0.5 * 7 / 4)])
+def test_the_paperwork_after_care_delays_the_closing(extra, closes_at):
+    """A professional who owes 2 h (or half an hour) at 4 h of care a week closes the case
+    2 x 7/4 days later; owing nothing, at once."""
+    m = closing_world()
+    care, closed = Care(m), []
+    care.on_close = lambda t, c: closed.append(t)
+    case = SimpleNamespace(extra_hours=extra, org=SimpleNamespace(days_per_hour=7 / 4))
+    care.finish(10.0, case)
+    ((t, handler, what),) = m.scheduled
+    assert (t, what) == (pytest.approx(closes_at), case) and handler is care.on_close
+    assert closed == []
+    case.extra_hours = 0.0
+    care.finish(10.0, case)
+    assert closed == [10.0]
+
+
+def test_closing_frees_the_professional_for_the_next_in_the_queue():
+    """The case leaves the family's open cases (the organisation's entry goes when it is
+    the last), the professional is released, and the next case in the queue gets its
+    first contact at once; a dissolved organisation then winds down."""
+    m = closing_world()
+    care = StubCareAssign(m)
+    queue = [SimpleNamespace(name="next")]
+    log = []
+    team = SimpleNamespace(release=lambda p: log.append(("release", p)),
+                           next_case=lambda: queue.pop() if queue else None,
+                           take_free=lambda: "free professional")  # fmt: skip
+    org_ = SimpleNamespace(oid=3, active=True)
+    other = SimpleNamespace()
+    fam = SimpleNamespace(open_cases={3: [], 4: [other]})
+    case = SimpleNamespace(org=org_, professional="p", family=fam, needs=[SimpleNamespace(id=1)],
+                           team=team, phase=None)  # fmt: skip
+    fam.open_cases[3].append(case)
+    Care.on_close(care, 20.0, case)
+    assert case.phase == CasePhase.CLOSED and fam.open_cases == {4: [other]}
+    assert log == [("release", "p")] and care.assigned == [(20.0, "next", "free professional")]
+    assert [k for k, *_ in m.log.rows] == [Kind.CLOSED] and m.wound_down == []
+    org_.active = False  # dissolved: the queue is empty now, and it winds down
+    second = SimpleNamespace(org=org_, professional="q", family=fam, team=team, phase=None,
+                             needs=[SimpleNamespace(id=2)])  # fmt: skip
+    fam.open_cases[3] = [second, SimpleNamespace()]
+    Care.on_close(care, 21.0, second)
+    assert len(fam.open_cases[3]) == 1 and len(care.assigned) == 1 and m.wound_down == [second]
+
+
+def test_a_closed_need_leaves_the_family_with_its_outcome():
+    m = closing_world()
+    n = SimpleNamespace(id=8, state=NeedState.IN_CARE, family=None)
+    n.family = SimpleNamespace(needs=[n, SimpleNamespace(id=9)])
+    Care(m).close_need(30.0, n, NeedOutcome.UNRESOLVED)
+    assert (n.state, n.outcome) == (NeedState.DONE, NeedOutcome.UNRESOLVED)
+    assert [x.id for x in n.family.needs] == [9] and m.closed_needs == [8]
+    assert m.need_states[NeedState.IN_CARE] == 4 and m.need_states[NeedState.DONE] == 1
+
+
+def test_after_care_only_needs_still_waiting_are_handed_over():
+    """Two needs were to follow care to organisation 9: one still waits and goes, the other
+    was taken care of meanwhile and stays."""
+    m = world()
+    m.handovers = Handovers()
+    care = StubCare(m)
+    waiting = SimpleNamespace(id=1, state=NeedState.WAITING)
+    done = SimpleNamespace(id=2, state=NeedState.DONE)
+    case = SimpleNamespace(org=org(YOUTH), own=[], later=[(done, m.handovers.to),
+                                                           (waiting, m.handovers.to)])  # fmt: skip
+    care.on_care_end(50.0, case)
+    assert m.handovers.sent == [(9, [1])] and care.finished == [case]
+
+
+class StubCareAssign(Care):
+    def __init__(self, model):
+        super().__init__(model)
+        self.assigned = []
+
+    def assign(self, t, case, prof):
+        self.assigned.append((t, case.name, prof))

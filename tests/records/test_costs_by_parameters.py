@@ -207,3 +207,15 @@ def cost(world) -> float:
                    day_cost_eur=np.array([sc.domains[d].day_cost_eur for d in DOMAINS]),
                    fte_total=1.0)  # fmt: skip
     return float(row_cost_eur(c, info).sum())
+
+
+def test_less_than_an_hour_is_recorded_too(world):
+    """One week of care at 4 h: reporting 0.4 h, coordination with one partner 0.5 h,
+    travel 1 visit x 2 x 12 km / 30 km/h = 0.8 h: each under an hour, each recorded."""
+    sc = world.scenario.replace(**{"domains.youth.care_weeks_mean": [1.0, 1.0, 1.0]})
+    world.scenario = sc
+    world.orgs[0] = organisation(sc, 0, YOUTH)
+    Care(world).start_care(0.0, case_at(world.orgs[0], [need(1)], open_elsewhere=(1,)))
+    assert [f["value"] for f in by_kind(world.rows, Kind.ADMIN)] == [pytest.approx(0.4)]
+    assert [f["value"] for f in by_kind(world.rows, Kind.COORDINATION)] == [pytest.approx(0.5)]
+    assert [f["value"] for f in by_kind(world.rows, Kind.TRAVEL)] == [pytest.approx(0.8)]

@@ -28,7 +28,7 @@ from model.records.events import (
 )
 from model.records.metrics import RunInfo, area_means, by_municipality, summarise
 from model.records.outcomes import REORGANISATION, When, flat_names, outcome
-from model.runs.counterfactual import measure, paired_figures, profile
+from model.runs.counterfactual import measure, own_figures, paired_figures, profile
 from model.scenario import load_scenario
 from model.vocabulary import SHELTER, VT, WIJKTEAM, YOUTH, CasePhase
 from tests.conftest import DATA
@@ -434,6 +434,14 @@ def test_reorganisation_figures():
     assert (r["professionals_moved"], r["leavers"]) == (4, 1)
     assert r["cases_transferred_in_care"] == 1  # case 10
     assert r["cost_eur_by_item"]["organisation_created"] == 5000.0
+    assert r["cases_transferred_in_care"] == 1  # case 10, in care; case 12 was queued
+    # one more case in care, moved with two needs: 2 cases in care, 3 cases in all
+    more = log([*_reorg_rows(True),
+                (126, K.TRANSFER, 14, 30, 14, 15, 3, 1, 14.0, 1, CasePhase.CARE),
+                (126, K.TRANSFER, 14, 31, 14, 15, 3, 1, 14.0, 1, CasePhase.CARE)])  # fmt: skip
+    figures = own_figures(more, i, scenario)
+    assert figures["reorganisation"]["cases_transferred_in_care"] == 2
+    assert figures["reorganisation_cases_transferred"] == 3
     assert r["cost_eur_by_item"]["professionals_moved"] == 3000.0
     assert r["hours_lost_by_reason"] == pytest.approx(
         {"contracting_gap": 10.0, "vacancy": 6.0, "learning": 0.0, "training": 0.0, "transfer": 0.0}

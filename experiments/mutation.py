@@ -48,7 +48,7 @@ TARGETS = {
     "care": Target(
         "model/processes/care.py",
         (
-            "tests/processes/test_motivation.py",
+            "tests/processes/test_care.py",
             "tests/records/test_costs_by_parameters.py",
             "tests/engine/test_invariants.py",
         ),
@@ -98,14 +98,14 @@ def only_functions(path: Path, names: tuple[str, ...]) -> None:
     import tokenize
 
     source = path.read_text()
-    keep: set[int] = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef) and node.name in names:
-            keep.update(range(node.lineno, node.end_lineno + 1))
-    missing = set(names) - {n.name for n in ast.parse(source).body
-                            if isinstance(n, ast.FunctionDef)}  # fmt: skip
+    functions = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
+    missing = set(names) - {f.name for f in functions}
     if missing:
         raise SystemExit(f"{path}: no function {sorted(missing)}")
+    keep: set[int] = set()
+    for f in functions:
+        if f.name in names:
+            keep.update(range(f.lineno, f.end_lineno + 1))
     in_string: set[int] = set()
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
@@ -133,16 +133,12 @@ def run_module(name: str, target: Target, out: Path) -> dict[str, int]:
     for _ in range(MAX_RESTARTS):
         if not run_until_error(command, work, work / target.path, pristine):
             break
-    results = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=work,
-                             capture_output=True, text=True, check=False).stdout  # fmt: skip
-    counts = count_results(results, work)
-    survivors = ids(results, "Survived") + ids(results, "Suspicious")
     with open(work / "survivors.txt", "w") as fh:
-        for i in survivors:
+        for i in mutants(work, SURVIVED):
             diff = subprocess.run([sys.executable, "-m", "mutmut", "show", str(i)], cwd=work,
                                   capture_output=True, text=True, check=False).stdout  # fmt: skip
             fh.write(f"# mutant {i}\n{diff}\n")
-    return counts
+    return count_results(work)
 
 
 # mutmut 2.5.1 now and then fails to find a mutant's line in its own cache ("Attribute
@@ -175,34 +171,38 @@ def run_until_error(command: list[str], work: Path, target: Path, pristine: str)
     return False
 
 
-def ids(results: str, section: str) -> list[int]:
-    """The mutant ids listed under one heading of `mutmut results` ("Survived 🙁 (3)")."""
-    out: list[int] = []
-    block = re.search(rf"{section}[^\n]*\n(.*?)(?:\n\n[A-Z]|\Z)", results, re.S)
-    if not block:
-        return out
-    for part in re.findall(r"(\d+)(?:-(\d+))?", block.group(1)):
-        lo = int(part[0])
-        hi = int(part[1]) if part[1] else lo
-        out.extend(range(lo, hi + 1))
-    return out
+# mutmut's statuses: the tests failed on the mutant (ok_suspicious: slowly), hung on it
+# (counted as killed), passed on it, or never ran (mutmut 2.5.1 cannot look some mutants up
+# in its own cache).
+KILLED = ("ok_killed", "ok_suspicious")
+TIMEOUT = ("bad_timeout",)
+SURVIVED = ("bad_survived", "bad_suspicious")
+UNTESTED = ("untested", "skipped")
 
 
-def count_results(results: str, work: Path) -> dict[str, int]:
-    """The mutants by status, from mutmut's cache: killed (ok_killed, ok_suspicious: the
-    tests failed, slowly), timed out (counted as killed: the mutant hung the tests),
-    survived, and untested (mutmut 2.5.1 cannot look some up in its own cache)."""
+def query(work: Path, sql: str, *args) -> list[tuple]:
     import sqlite3
 
     with sqlite3.connect(work / ".mutmut-cache") as db:
-        status = dict(db.execute("select status, count(*) from Mutant group by status").fetchall())
-    return {
-        "total": sum(status.values()),
-        "killed": status.get("ok_killed", 0) + status.get("ok_suspicious", 0),
-        "timeout": status.get("bad_timeout", 0),
-        "survived": status.get("bad_survived", 0) + status.get("bad_suspicious", 0),
-        "untested": status.get("untested", 0) + status.get("skipped", 0),
-    }
+        return db.execute(sql, args).fetchall()
+
+
+def mutants(work: Path, statuses: tuple[str, ...]) -> list[int]:
+    """The ids (as `mutmut show` takes them) of the mutants in these statuses."""
+    marks = ", ".join("?" * len(statuses))
+    return [i for (i,) in query(work, f"select id from Mutant where status in ({marks})",
+                                *statuses)]  # fmt: skip
+
+
+def count_results(work: Path) -> dict[str, int]:
+    """The mutants by status, from mutmut's cache (its `results` command prints the same)."""
+    status = dict(query(work, "select status, count(*) from Mutant group by status"))
+
+    def count(names: tuple[str, ...]) -> int:
+        return sum(status.get(n, 0) for n in names)
+
+    return {"total": sum(status.values()), "killed": count(KILLED), "timeout": count(TIMEOUT),
+            "survived": count(SURVIVED), "untested": count(UNTESTED)}  # fmt: skip
 
 
 def table(rows: dict[str, dict[str, int]]) -> str:

@@ -1,4 +1,5 @@
-"""The motivation window: late help succeeds less and loses more families, at the rate set.
+"""The care process on a stub world: admission, first contact, triage, closing, and the
+motivation window (late help succeeds less and loses more families, at the rate set).
 
 Right after an incident a family is motivated; the motivation fades as exp(-delay / decay)
 (seed 004). Care that starts `delay` days after the need arose succeeds with probability
@@ -6,11 +7,11 @@ p_severity x (floor + (1 - floor) exp(-delay / decay)), and at first contact a f
 stays away with probability dropout_max x (1 - exp(-delay / decay)) (docs/model.md, "Care,
 motivation and escalation").
 
-The care process is driven directly on a stub world: thousands of cases whose needs arose
-at delays spread over eight months, each with its own uniform luck. From the outcomes the
-test fits the decay by maximum likelihood, with the success probabilities, floor and
-dropout ceiling as set, and checks that the set decay lies inside the fit's 99 %
-likelihood interval and that the interval is narrow enough to have caught a wrong one.
+For the window, thousands of cases whose needs arose at delays spread over eight months,
+each with its own uniform luck: from the outcomes the test fits the decay by maximum
+likelihood, with the success probabilities, floor and dropout ceiling as set, and checks
+that the set decay lies inside the fit's 99 % likelihood interval and that the interval
+is narrow enough to have caught a wrong one.
 """
 
 from __future__ import annotations
@@ -98,6 +99,17 @@ def likelihood_interval(ll: np.ndarray) -> tuple[float, float]:
     return float(inside.min()), float(inside.max())
 
 
+def queued_case(here, arose, dropout_uniform, *, need_id=1, queued_at=0.0, team="team",
+                sender=None, resume_days=-1.0):  # fmt: skip
+    """A case waiting at `here` for its first contact, with one need that arose on day
+    `arose`; resume_days >= 0 marks care a reorganisation interrupted."""
+    need = SimpleNamespace(id=need_id, arose=arose, dropout_uniform=dropout_uniform,
+                           family=None, state=NeedState.WAITING)  # fmt: skip
+    return SimpleNamespace(org=here, family=None, team=team, needs=[need], sender=sender,
+                           resume_days=resume_days, queued_at=queued_at,
+                           intake_kind=IntakeKind.FULL, info_lost=False)  # fmt: skip
+
+
 def test_late_care_succeeds_less_at_the_set_decay():
     m = world()
     care = StubCare(m)
@@ -143,11 +155,8 @@ def _first_contacts(domain, resume_days=-1.0):
     rng = np.random.default_rng(12)
     delays = rng.uniform(0.0, 240.0, N)
     for i, d in enumerate(delays):
-        need = SimpleNamespace(id=i, arose=500.0 - d, dropout_uniform=rng.random(),
-                               family=None, state=NeedState.WAITING)  # fmt: skip
-        case = SimpleNamespace(org=here, family=None, team="team", needs=[need], sender=None,
-                               resume_days=resume_days, queued_at=500.0,
-                               intake_kind=IntakeKind.FULL, info_lost=False)  # fmt: skip
+        case = queued_case(here, 500.0 - d, rng.random(), need_id=i, queued_at=500.0,
+                           resume_days=resume_days)  # fmt: skip
         care.assign(500.0, case, SimpleNamespace(pid=1))
     dropped = np.array([c.needs[0].id for c in care.closed])
     return care, delays, np.isin(np.arange(N), dropped), m
@@ -186,13 +195,8 @@ def test_veilig_thuis_and_resumed_care_never_lose_the_family(domain, resume_days
     ],
 )
 def test_the_dropout_threshold_of_one_family(delay, uniform, drops):
-    m = world()
-    care = StubCare(m)
-    need = SimpleNamespace(id=1, arose=100.0 - delay, dropout_uniform=uniform, family=None,
-                           state=NeedState.WAITING)  # fmt: skip
-    case = SimpleNamespace(org=org(YOUTH), family=None, team="team", needs=[need], sender=None,
-                           resume_days=-1.0, queued_at=100.0, intake_kind=IntakeKind.FULL,
-                           info_lost=False)  # fmt: skip
+    care = StubCare(world())
+    case = queued_case(org(YOUTH), 100.0 - delay, uniform, queued_at=100.0)
     care.assign(100.0, case, SimpleNamespace(pid=1))
     assert (care.closed == [case]) is drops and (care.intake_done == [case]) is not drops
 
@@ -225,23 +229,20 @@ class Handovers:
         return []
 
 
-def first_contact(*, queued_at=2.0, sender=None, resume_days=-1.0, sister=False,
-                  intake=(0.5, 0.25)):  # fmt: skip
-    """A youth case taking its first contact on day 10, in its own team or a sister's."""
+def first_contact(*, sender=None, sister=False):
+    """A youth case queued on day 2 taking its first contact on day 10, in its own team or
+    a sister's; an intake of 0.5 h and 0.25 h of registration."""
     m = world()
     m.handovers = Handovers()
     care = StubCare(m)
     youth = org(YOUTH)
-    youth.intake_work = {k: intake for k in IntakeKind}
+    youth.intake_work = {k: (0.5, 0.25) for k in IntakeKind}
     youth.days_per_hour = 7 / 4
     own_team, other_team = "own", "sister"
     youth.team_for = lambda fam: own_team
     m.schedule = lambda t, handler, obj: care.intake_done.append((t, obj))
-    need = SimpleNamespace(id=1, arose=0.0, dropout_uniform=0.99, family=None,
-                           state=NeedState.WAITING)  # fmt: skip
-    case = SimpleNamespace(org=youth, family=None, team=other_team if sister else own_team,
-                           needs=[need], sender=sender, resume_days=resume_days,
-                           queued_at=queued_at, intake_kind=IntakeKind.FULL, info_lost=False)  # fmt: skip
+    case = queued_case(youth, 0.0, 0.99, queued_at=2.0, sender=sender,
+                       team=other_team if sister else own_team)  # fmt: skip
     care.assign(10.0, case, SimpleNamespace(pid=1))
     return care, m, case
 
@@ -264,13 +265,8 @@ def test_a_first_contact_records_the_wait_the_team_and_the_intake():
 
 def test_care_that_resumes_from_day_zero_is_not_a_new_dropout_risk():
     """resume_days 0 (resumed with no days left to wait) is a resumed case all the same."""
-    m = world()
-    care = StubCare(m)
-    need = SimpleNamespace(id=1, arose=0.0, dropout_uniform=0.0, family=None,
-                           state=NeedState.WAITING)  # fmt: skip
-    case = SimpleNamespace(org=org(YOUTH), family=None, team="team", needs=[need], sender=None,
-                           resume_days=0.0, queued_at=0.0, intake_kind=IntakeKind.FULL,
-                           info_lost=False)  # fmt: skip
+    care = StubCare(world())
+    case = queued_case(org(YOUTH), 0.0, 0.0, resume_days=0.0)
     care.assign(200.0, case, SimpleNamespace(pid=1))
     assert care.closed == [] and care.intake_done == [case]
 

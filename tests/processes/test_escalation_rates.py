@@ -91,6 +91,11 @@ class World:
         self.signals_sent.append((t, fam.id, needs, via_vt))
 
 
+def a_need(state=NeedState.WAITING, domain=YOUTH, severity=2):
+    return SimpleNamespace(state=state, domain=domain, severity=severity,
+                           incident_unit_exponential=None)  # fmt: skip
+
+
 def family(i, needs, safety=False, open_vt=False):
     return SimpleNamespace(id=i, clock=0, needs=needs, safety=safety, municipality=0,
                            open_cases={1: ["case"]} if open_vt else {})  # fmt: skip
@@ -105,8 +110,7 @@ def test_incidents_during_an_investigation_come_at_the_severity_rate(severity):
     years, n = 2.0, 1000
     world = World(scenario(), end_day=365 * years)
     for i in range(n):
-        need = SimpleNamespace(state=NeedState.IN_CARE, domain=VT, severity=severity,
-                               incident_unit_exponential=None)  # fmt: skip
+        need = a_need(NeedState.IN_CARE, VT, severity)
         world.escalation.watch(0.0, family(i, [need], safety=True, open_vt=True))
     world.run()
     expected = n * years * RATES[severity - 1]
@@ -124,8 +128,7 @@ def test_a_waiting_need_worsens_at_each_incident_at_the_rate_of_its_severity():
     world = World(scenario(), end_day=1e9)
     needs = []
     for i in range(n):
-        need = SimpleNamespace(state=NeedState.WAITING, domain=YOUTH, severity=1,
-                               incident_unit_exponential=None)  # fmt: skip
+        need = a_need(NeedState.WAITING, YOUTH, 1)
         needs.append(need)
         world.escalation.watch(0.0, family(i, [need]))
     # run until every need is severe, then stop the (endless) clocks
@@ -150,24 +153,18 @@ def test_no_incident_without_a_need_at_risk_and_none_after_the_run():
     (armed on day 60, since it lies further ahead than that). A family with nothing at risk
     gets no clock."""
     world = World(scenario(), end_day=200.0)
-    done = SimpleNamespace(state=NeedState.DONE, domain=YOUTH, severity=3,
-                           incident_unit_exponential=None)  # fmt: skip
+    done = a_need(NeedState.DONE, YOUTH, 3)
     world.escalation.watch(0.0, family(0, [done]))
     assert world.queue == []
     # in care is not at risk, unless it is Veilig Thuis's investigation
-    in_care = SimpleNamespace(state=NeedState.IN_CARE, domain=YOUTH, severity=3,
-                              incident_unit_exponential=None)  # fmt: skip
+    in_care = a_need(NeedState.IN_CARE, YOUTH, 3)
     world.escalation.watch(0.0, family(0, [in_care]), unit_exponential=0.1)
     assert world.queue == []
 
-    def moderate():
-        return SimpleNamespace(state=NeedState.WAITING, domain=YOUTH, severity=2,
-                               incident_unit_exponential=None)  # fmt: skip
-
-    world.escalation.watch(0.0, family(1, [moderate()]), unit_exponential=1.0)
+    world.escalation.watch(0.0, family(1, [a_need()]), unit_exponential=1.0)
     assert world.queue == []
     world = World(scenario(), end_day=400.0)
-    world.escalation.watch(0.0, family(2, [moderate()]), unit_exponential=1.0)
+    world.escalation.watch(0.0, family(2, [a_need()]), unit_exponential=1.0)
     assert [t for t, *_ in world.queue] == [60.0]  # the day it is armed
     world.run()
     ((t, kind, f),) = world.records[:1]
@@ -179,8 +176,7 @@ def test_an_incident_in_a_family_with_a_safety_problem_is_reported():
     """No Veilig Thuis case open: a new safety need of the worst severity at risk is
     signalled via Veilig Thuis; with a case open: a follow-up on it."""
     world = World(scenario(), end_day=1e9)
-    waiting = SimpleNamespace(state=NeedState.WAITING, domain=YOUTH, severity=2,
-                              incident_unit_exponential=None)  # fmt: skip
+    waiting = a_need(NeedState.WAITING, YOUTH, 2)
     fam = family(0, [waiting], safety=True)
     world.escalation.on_incident(5.0, (fam, fam.clock))
     ((t, fam_id, needs, via_vt),) = world.signals_sent
@@ -303,18 +299,14 @@ def test_incident_clocks_at_their_boundaries():
       on day 60, only the newer one is scheduled."""
     world = World(scenario(), end_day=1000.0)
 
-    def moderate():
-        return SimpleNamespace(state=NeedState.WAITING, domain=YOUTH, severity=2,
-                               incident_unit_exponential=None)  # fmt: skip
-
-    world.escalation.watch(100.0, family(0, [moderate()]), unit_exponential=30 / 365)
+    world.escalation.watch(100.0, family(0, [a_need()]), unit_exponential=30 / 365)
     ((t, _, handler, _),) = world.queue
     assert t == pytest.approx(130.0) and handler == world.escalation.on_incident
     end = World(scenario(), end_day=365.0)
-    end.escalation.watch(0.0, family(1, [moderate()]), unit_exponential=1.0)
+    end.escalation.watch(0.0, family(1, [a_need()]), unit_exponential=1.0)
     assert end.queue == []
     two = World(scenario(), end_day=1000.0)
-    fam = family(2, [moderate()])
+    fam = family(2, [a_need()])
     two.escalation.watch(0.0, fam, unit_exponential=200 / 365)
     two.escalation.watch(0.0, fam, unit_exponential=300 / 365)
     ((day, _, arm, what),) = two.queue  # one arming event on day 60 for both

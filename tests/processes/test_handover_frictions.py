@@ -115,24 +115,24 @@ def professional(pid=1, spanner=False):
     return SimpleNamespace(pid=pid, boundary_spanner=spanner)
 
 
-def send_many(world, sender_org, receiver, prof=None, n=N, t=0.0, domain=None):
+def send_many(world, sender_org, receiver, prof=None, n=N, t=0.0, handovers=None, owed=0.0):
     """n handovers of one need each, every one from a family of its own (a second handover
-    of the same family would join the first case)."""
-    h = Handovers(world)
+    of the same family would join the first case), through `handovers` (a fresh process by
+    default) from senders that already owe `owed` hours: the latencies, the receiving cases
+    and the senders."""
+    h = handovers or Handovers(world)
     prof = prof or professional()
-    cases = []
+    senders = []
     for i in range(n):
         fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
-        need = SimpleNamespace(
-            id=i, severity=2, domain=receiver.domain if domain is None else domain
-        )
+        need = SimpleNamespace(id=i, severity=2, domain=receiver.domain)
         sender = SimpleNamespace(family=fam, org=sender_org, professional=prof, episode=i,
-                                 extra_hours=0.0)  # fmt: skip
+                                 extra_hours=owed)  # fmt: skip
         h.send(t, sender, [need], receiver)
-        cases.append(sender)
+        senders.append(sender)
     latencies = np.array([at - t for at, _ in world.arrivals])
     received = [c for _, c in world.arrivals]
-    return h, latencies, received, cases
+    return latencies, received, senders
 
 
 def assert_mean(latencies, expected, shape=4.0):
@@ -168,7 +168,7 @@ def test_latency_adds_each_border_crossed(catchments, provinces, region_days, pr
     a = org(0, WIJKTEAM, catchments[0], provinces[0])
     b = org(1, VT, catchments[1], provinces[1])
     world = World(sc, {VT: b})
-    _, lat, received, _ = send_many(world, a, b)
+    lat, received, _ = send_many(world, a, b)
     assert_mean(lat, expected)
     assert {c.border for c in received} == {int(flags)}
 
@@ -179,7 +179,7 @@ def test_familiarity_softens_the_transfer_by_half_and_a_border_wholly():
     10 (1 - 0.3) + 6 (1 - 0.6) = 7 + 2.4 = 9.4 days (without the spanner: 16)."""
     sc = scenario(**{"handover.region_border_latency_days": 6.0})
     a, b = org(0, WIJKTEAM, {0, 1}), org(1, VT, {1, 2})
-    _, lat, received, _ = send_many(World(sc, {VT: b}), a, b, professional(spanner=True))
+    lat, received, _ = send_many(World(sc, {VT: b}), a, b, professional(spanner=True))
     assert_mean(lat, 9.4)
     assert {c.familiarity for c in received} == {0.6}
 
@@ -189,7 +189,7 @@ def test_familiarity_softens_a_province_border_wholly_too():
     = 10.6 days (without the spanner: 19)."""
     sc = scenario(**{"handover.province_border_latency_days": 9.0})
     a, b = org(0, WIJKTEAM, {0, 1}, 0), org(1, VT, {0, 1, 2}, 1)
-    _, lat, _, _ = send_many(World(sc, {VT: b}), a, b, professional(spanner=True))
+    lat, _, _ = send_many(World(sc, {VT: b}), a, b, professional(spanner=True))
     assert_mean(lat, 10.6)
 
 
@@ -208,15 +208,9 @@ def test_familiarity_grows_with_joint_cases_and_fades_with_turnover():
         # a spanner's floor of 0.6 lifts the thinner one only
         assert h.familiarity(t, professional(7, spanner=True), b) == pytest.approx(max(f, 0.6))
     world = World(sc, {VT: b})
-    h0 = Handovers(world)
-    h0.joint[(7, 1)] = (5.0, 0.0)
-    lat = []
-    for i in range(N):
-        fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
-        need = SimpleNamespace(id=i, severity=2, domain=VT)
-        h0.send(0.0, SimpleNamespace(family=fam, org=a, professional=prof, episode=i,
-                                     extra_hours=0.0), [need], b)  # fmt: skip
-    lat = np.array([t for t, _ in world.arrivals])
+    h = Handovers(world)
+    h.joint[(7, 1)] = (5.0, 0.0)
+    lat, _, _ = send_many(world, a, b, prof, handovers=h)
     assert_mean(lat, 10 * (1 - 0.5 * (1 - math.exp(-1.0))))
 
 
@@ -260,14 +254,14 @@ def test_the_municipal_decision_and_a_specialist_add_their_own_days():
                      "handover.specialised_latency_days": 20.0})  # fmt: skip
     a = org(0, WIJKTEAM, {0, 1})
     youth = org(1, YOUTH, {0, 1, 2})
-    _, lat, received, _ = send_many(World(sc, {YOUTH: youth}), a, youth)
+    lat, received, _ = send_many(World(sc, {YOUTH: youth}), a, youth)
     assert_mean(lat, 24.0)
     vt = org(2, VT, {0, 1, 2})
-    _, lat, _, _ = send_many(World(sc, {VT: vt}), a, vt)
+    lat, _, _ = send_many(World(sc, {VT: vt}), a, vt)
     assert_mean(lat, 10.0)
     spec = org(3, YOUTH, {0, 1, 2}, specialist=True)
     world = World(sc, {YOUTH: youth})
-    _, lat, received, _ = send_many(world, a, spec)
+    lat, received, _ = send_many(world, a, spec)
     assert_mean(lat, 10 + 14 + 20)
     # the specialist is not the family's serving organisation: placed elsewhere too
     assert {c.border for c in received} == {
@@ -275,7 +269,7 @@ def test_the_municipal_decision_and_a_specialist_add_their_own_days():
     }
     # one whose catchment does not nest with the sender's: the border is kept as well
     far = org(4, YOUTH, {2, 3}, specialist=True)
-    _, _, received, _ = send_many(World(sc, {YOUTH: youth}), a, far, n=5)
+    _, received, _ = send_many(World(sc, {YOUTH: youth}), a, far, n=5)
     assert {c.border for c in received} == {
         int(HandoverFlag.SPECIALIST | HandoverFlag.PLACED_ELSEWHERE | HandoverFlag.REGION_BORDER)
     }
@@ -302,7 +296,7 @@ def test_information_is_lost_at_the_summed_rate_less_familiarity(books, catchmen
     a = org(0, WIJKTEAM, catchments[0], provinces[0])
     b = org(1, VT, catchments[1], provinces[1])
     world = World(sc, {VT: b}, books={0: books[0], 1: books[1]})
-    _, _, received, _ = send_many(world, a, b, professional(spanner=spanner))
+    _, received, _ = send_many(world, a, b, professional(spanner=spanner))
     lost = sum(c.info_lost for c in received)
     assert_rate(lost, N, p)
     # lost information means the family tells its story again; otherwise the warm short intake
@@ -317,10 +311,10 @@ def test_the_loss_chance_is_capped_at_one():
     a spanner (f = 0.6) then takes 0.6 off the capped 1, not off 1.2: 0.4."""
     sc = scenario(**{"handover.info_loss_prob": 0.6, "handover.rule_book_info_loss_prob": 0.6})
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
-    _, _, received, _ = send_many(World(sc, {VT: b}, books={1: 1}), a, b, n=200)
+    _, received, _ = send_many(World(sc, {VT: b}, books={1: 1}), a, b, n=200)
     assert all(c.info_lost for c in received)
     world = World(sc, {VT: b}, books={1: 1})
-    _, _, received, _ = send_many(world, a, b, professional(spanner=True))
+    _, received, _ = send_many(world, a, b, professional(spanner=True))
     assert_rate(sum(c.info_lost for c in received), N, 0.4)
 
 
@@ -342,14 +336,7 @@ def test_the_sender_pays_its_paperwork_and_the_joint_contact(admin_hours, joint_
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     for books, admin in (({1: 1}, admin_hours + crossing_hours), ({}, admin_hours)):
         world = World(sc, {VT: b}, books=books)
-        h = Handovers(world)
-        senders = []
-        for i in range(3):
-            fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
-            sender = SimpleNamespace(family=fam, org=a, professional=professional(), episode=i,
-                                     extra_hours=1.0)  # fmt: skip
-            h.send(0.0, sender, [SimpleNamespace(id=i, severity=2, domain=VT)], b)
-            senders.append(sender)
+        _, _, senders = send_many(world, a, b, n=3, owed=1.0)
         assert [s.extra_hours for s in senders] == pytest.approx([1.0 + admin + joint_hours] * 3)
         admin_rows = [f["value"] for k, f in world.log.rows if k == Kind.ADMIN]
         coordination = [(f["value"], f["detail"]) for k, f in world.log.rows
@@ -376,7 +363,7 @@ def test_nothing_is_drawn_where_nothing_can_happen():
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     world = World(sc, {VT: b})
     world.rng = Draws()
-    _, lat, received, _ = send_many(world, a, b, n=3)
+    lat, received, _ = send_many(world, a, b, n=3)
     assert lat.tolist() == [0.0] * 3 and not any(c.info_lost for c in received)
 
 
@@ -389,7 +376,7 @@ def test_information_is_lost_below_the_chance_only(draw, lost):
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     world = World(sc, {VT: b})
     world.rng = Draws(draw)
-    _, _, received, _ = send_many(world, a, b, n=1)
+    _, received, _ = send_many(world, a, b, n=1)
     assert received[0].info_lost is lost
 
 
@@ -398,7 +385,7 @@ def test_a_short_latency_is_drawn_too():
     deviation 0.25 days), not a fixed half day."""
     sc = scenario(**{"protocols.referral.transfer_latency_days": 0.5})
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0, 1})
-    _, lat, received, _ = send_many(World(sc, {VT: b}), a, b)
+    lat, received, _ = send_many(World(sc, {VT: b}), a, b)
     assert_mean(lat, 0.5)
     assert lat.std() == pytest.approx(0.25, rel=0.1)
     assert not any(c.info_lost for c in received)  # no chance of loss was set

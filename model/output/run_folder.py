@@ -54,9 +54,9 @@ def write_run(result: RunResult, out: Path, scenario_text: str, events: str = "p
         result.timeseries.to_csv(tmp / "timeseries.csv", index=False)
         result.organisations.to_csv(tmp / "organisations.csv", index=False)
         if events == "parquet":
-            result.events.to_parquet(tmp / "events.parquet", index=False)
+            result.write_events(tmp / "events.parquet")
         else:
-            result.events.to_csv(tmp / "events.csv.gz", index=False)
+            result.write_events(tmp / "events.csv.gz", "csv")
         run_figures(result.need_delays, result.timeseries, summary, tmp / "figures", scenario.name)
         municipal_table(result).to_csv(tmp / "municipalities.csv", index=False)
         for metric, stem in RUN_MAPS:

@@ -2,8 +2,9 @@
 
 Every metric is computed from this log (see metrics.py), never from counters inside the
 engine, so any figure in a summary can be checked by hand against `events.parquet`.
-Records are packed into numpy chunks (54 bytes a record) so that a national run fits in
-memory; `to_frame()` turns them into a pandas DataFrame with readable labels.
+Records are packed into numpy chunks (54 bytes a record), then into one array per column;
+`to_frame()` turns them into a pandas DataFrame with readable labels, and `write_parquet()`
+writes that table a slice at a time.
 
 Columns: time (days since the start, warm-up included), kind, family, need, episode (the
 signal a need or case stems from), case (one family's stay at one organisation), org,
@@ -26,11 +27,14 @@ layers use (need states, case phases) are in `model.vocabulary`.
 
 from __future__ import annotations
 
+import gzip
 from enum import Enum, IntEnum, IntFlag
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from model.vocabulary import DOMAINS, SEVERITIES, SOURCES, CasePhase, labels
 
@@ -290,13 +294,25 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
 )
 RECORD = np.dtype(list(_COLUMNS))
 _FLUSH = 1 << 16
+# Rows in one chunk of packed records: 54 MB, above glibc's largest mmap threshold (32 MB),
+# so every chunk is mapped on its own and goes back to the operating system the moment
+# `arrays()` has copied it into the columns. Smaller chunks landed on the heap, where their
+# freed memory stayed resident, and the log needed twice its size while it was packed.
+_CHUNK_ROWS = 1 << 20
+# Rows a labelled slice of `write_parquet` holds at a time (about 0.2 GB as a DataFrame).
+_SLICE_ROWS = 1 << 21
 
 
 class EventLog:
-    """Append-only records: tuples in a short buffer, packed into numpy chunks of 54 bytes a
-    record. Recording is the engine's hot path (~0.4 us a record): `case_record` and
-    `need_record` fill the columns from a case or a need, and the buffer is packed by
-    `maybe_flush`, which the engine calls every few thousand events.
+    """Append-only records: tuples in a short buffer, packed into chunks of 54 bytes a
+    record, then into one array per column when read. Recording is the engine's hot path
+    (~0.4 us a record): `case_record` and `need_record` fill the columns from a case or a
+    need, and the buffer is packed by `maybe_flush`, which the engine calls every few
+    thousand events.
+
+    A national run's log is 4 GB (docs/performance.md), so nothing here holds it twice:
+    `arrays()` moves the chunks into the columns one chunk at a time, and `write_parquet`
+    labels and writes it slice by slice.
 
     Every column after (time, kind[, case or need]) is keyword-only, so that a call says
     which generic column it fills (`value=hours`); `KINDS` says what each holds."""
@@ -304,8 +320,10 @@ class EventLog:
     def __init__(self) -> None:
         self._buf: list[tuple] = []
         self._append = self._buf.append
-        self._chunks: list[np.ndarray] = []
-        self._n_chunked = 0
+        self._chunks: list[np.ndarray] = []  # full-size chunks; the last filled to _fill
+        self._fill = 0
+        self._columns: dict[str, np.ndarray] = {}  # what `arrays()` packed, column by column
+        self._n_columns = 0
 
     def record(
         self,
@@ -378,42 +396,78 @@ class EventLog:
             self._flush()
 
     def _flush(self) -> None:
-        if self._buf:
-            chunk = np.fromiter(self._buf, dtype=RECORD, count=len(self._buf))
-            self._chunks.append(chunk)
-            self._n_chunked += len(chunk)
-            self._buf.clear()  # keep the list: `_append` stays bound to it
+        n = len(self._buf)
+        if not n:
+            return
+        packed = np.fromiter(self._buf, dtype=RECORD, count=n)
+        self._buf.clear()  # keep the list: `_append` stays bound to it
+        done = 0
+        while done < n:
+            if not self._chunks or self._fill == _CHUNK_ROWS:
+                self._chunks.append(np.empty(_CHUNK_ROWS, dtype=RECORD))  # untouched: no RSS
+                self._fill = 0
+            take = min(n - done, _CHUNK_ROWS - self._fill)
+            self._chunks[-1][self._fill : self._fill + take] = packed[done : done + take]
+            self._fill += take
+            done += take
+
+    def _n_chunked(self) -> int:
+        return max(len(self._chunks) - 1, 0) * _CHUNK_ROWS + (self._fill if self._chunks else 0)
 
     def __len__(self) -> int:
-        return self._n_chunked + len(self._buf)
+        return self._n_columns + self._n_chunked() + len(self._buf)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The columns as numpy arrays, every record so far in order. The chunks move into
+        the columns one at a time (each freed once copied); records added later are packed
+        on the next call, which then copies the columns once more."""
+        self._flush()
+        n_new = self._n_chunked()
+        if n_new or not self._columns:
+            total = self._n_columns + n_new
+            out = {name: np.empty(total, dtype=RECORD[name]) for name in RECORD.names}
+            for name, column in self._columns.items():
+                out[name][: self._n_columns] = column
+            self._columns = {}
+            at = self._n_columns
+            while self._chunks:
+                chunk = self._chunks.pop(0)
+                rows = _CHUNK_ROWS if self._chunks else self._fill
+                for name in RECORD.names:
+                    out[name][at : at + rows] = chunk[name][:rows]
+                at += rows
+                del chunk
+            self._fill = 0
+            self._columns, self._n_columns = out, total
+        return dict(self._columns)
 
     def records(self) -> np.ndarray:
-        """All records so far as one structured array."""
-        self._flush()
-        if len(self._chunks) > 1:
-            self._chunks = [np.concatenate(self._chunks)]
-        return self._chunks[0] if self._chunks else np.empty(0, dtype=RECORD)
+        """All records so far as one structured array (a copy: for small logs and tests)."""
+        return self.since(0)
 
     def since(self, start: int) -> np.ndarray:
         """The records from position `start` on, as one structured array: for a reader that
-        follows the log as it grows (the app), at a cost of what is new, not of the whole log
-        (`records()` packs everything into one array each time it is called)."""
+        follows the log as it grows (the app), at a cost of what is new, not of the whole
+        log."""
         self._flush()
-        parts: list[np.ndarray] = []
-        end = self._n_chunked
-        for chunk in reversed(self._chunks):
-            if end <= start:
-                break
-            parts.append(chunk[max(start - (end - len(chunk)), 0) :])
-            end -= len(chunk)
-        if not parts:
-            return np.empty(0, dtype=RECORD)
-        return np.concatenate(parts[::-1])
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The columns as numpy arrays (views of `records()`)."""
-        rec = self.records()
-        return {name: rec[name] for name in RECORD.names}
+        out = np.empty(max(len(self) - start, 0), dtype=RECORD)
+        at = 0
+        if start < self._n_columns:
+            n = self._n_columns - start
+            for name, column in self._columns.items():
+                out[name][:n] = column[start:]
+            at = n
+        skip = max(start - self._n_columns, 0)
+        for i, chunk in enumerate(self._chunks):
+            rows = _CHUNK_ROWS if i < len(self._chunks) - 1 else self._fill
+            if skip >= rows:
+                skip -= rows
+                continue
+            part = chunk[skip:rows]
+            out[at : at + len(part)] = part
+            at += len(part)
+            skip = 0
+        return out
 
     def to_frame(
         self,
@@ -421,17 +475,66 @@ class EventLog:
         municipality_codes: tuple[str, ...] | None = None,
     ) -> pd.DataFrame:
         """The log as a DataFrame, with kind and domain as labels and, given the tables, the
-        organisation's name and region and the family's municipality code."""
+        organisation's name and region and the family's municipality code. A copy of the
+        whole log: for a national run write it with `write_parquet` instead."""
+        return _labelled(self.arrays(), org_table, municipality_codes)
+
+    def write_parquet(
+        self,
+        target,  # a path or a binary file object
+        org_table: pd.DataFrame | None = None,
+        municipality_codes: tuple[str, ...] | None = None,
+    ) -> None:
+        """Write what `to_frame` gives to Parquet, a slice at a time: the same file as
+        `to_frame(...).to_parquet(target, index=False)`, without the labelled copy of the
+        whole log in memory."""
         a = self.arrays()
-        df = pd.DataFrame({k: v.copy() for k, v in a.items()})
-        df["kind"] = pd.Categorical.from_codes(df["kind"], labels(Kind))
-        df["domain"] = _labels(df["domain"], DOMAINS)
-        if org_table is not None:
-            df["organisation"] = _labels(df["org"], tuple(org_table["name"]))
-            df["region"] = _labels(df["org"], tuple(org_table["region"]))
-        if municipality_codes is not None:
-            df["municipality_code"] = _labels(df["municipality"], municipality_codes)
-        return df
+        n = len(a["time"])
+        writer = None
+        try:
+            for start in range(0, max(n, 1), _SLICE_ROWS):
+                part = {k: v[start : start + _SLICE_ROWS] for k, v in a.items()}
+                table = pa.Table.from_pandas(
+                    _labelled(part, org_table, municipality_codes), preserve_index=False
+                )
+                if writer is None:
+                    writer = pq.ParquetWriter(target, table.schema, compression="snappy")
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    def write_csv(
+        self,
+        path,
+        org_table: pd.DataFrame | None = None,
+        municipality_codes: tuple[str, ...] | None = None,
+    ) -> None:
+        """Write what `to_frame` gives as gzipped CSV, a slice at a time."""
+        a = self.arrays()
+        n = len(a["time"])
+        with gzip.open(path, "wt", newline="") as out:
+            for start in range(0, max(n, 1), _SLICE_ROWS):
+                part = {k: v[start : start + _SLICE_ROWS] for k, v in a.items()}
+                _labelled(part, org_table, municipality_codes).to_csv(
+                    out, index=False, header=start == 0
+                )
+
+
+def _labelled(
+    a: dict[str, np.ndarray],
+    org_table: pd.DataFrame | None,
+    municipality_codes: tuple[str, ...] | None,
+) -> pd.DataFrame:
+    df = pd.DataFrame({k: v.copy() for k, v in a.items()})
+    df["kind"] = pd.Categorical.from_codes(df["kind"], labels(Kind))
+    df["domain"] = _labels(df["domain"], DOMAINS)
+    if org_table is not None:
+        df["organisation"] = _labels(df["org"], tuple(org_table["name"]))
+        df["region"] = _labels(df["org"], tuple(org_table["region"]))
+    if municipality_codes is not None:
+        df["municipality_code"] = _labels(df["municipality"], municipality_codes)
+    return df
 
 
 def _labels(codes: pd.Series, names: tuple[str, ...]) -> pd.Categorical:

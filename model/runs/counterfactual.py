@@ -112,10 +112,13 @@ def profile(a: Mapping[str, np.ndarray], info: RunInfo) -> Profile:
     # care interrupted by a transfer, from the move to its resumption (or the end).
     out = np.isin(kind, [Kind.CARE_START, Kind.DROPOUT])
     left = lookup(*earliest(c["need"][out], t[out]), needs)
-    key = c["case"].astype(np.int64) * 2**31 + c["need"]
+
+    def key(rows: np.ndarray) -> np.ndarray:
+        return c["case"][rows].astype(np.int64) * 2**31 + c["need"][rows]
+
     moved = (kind == Kind.TRANSFER) & (c["aux"] == CasePhase.CARE)
     resumed = kind == Kind.CARE_RESUMED
-    back = lookup(*earliest(key[resumed], t[resumed]), key[moved])
+    back = lookup(*earliest(key(resumed), t[resumed]), key(moved))
     begin = np.concatenate([arose, t[moved]])
     end = np.concatenate([left, back])
     end = np.where(np.isnan(end), info.end_day, np.minimum(end, info.end_day))
@@ -139,13 +142,15 @@ def _integral(begin: np.ndarray, end: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def transition_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
-    """Per record: one-off euros, and paid hours lost at the domain's hourly cost."""
+    """Per record: one-off euros, and paid hours lost at the domain's hourly cost (computed
+    on those rows only, as metrics.row_cost_eur is)."""
     kind, value = c["kind"], c["value"]
-    dom = info.org_domain[c["org"]]  # org -1 (no organisation) is masked below
-    paid = (kind == Kind.TRANSITION_HOURS) & (c["aux"] == 1)
-    return np.where(kind == Kind.TRANSITION_COST, value, 0.0) + np.where(
-        paid, value * info.hourly_cost_eur[dom], 0.0
-    )
+    out = np.zeros(len(kind))
+    one_off = kind == Kind.TRANSITION_COST
+    out[one_off] = value[one_off]
+    paid = np.flatnonzero((kind == Kind.TRANSITION_HOURS) & (c["aux"] == 1))
+    out[paid] = value[paid] * info.hourly_cost_eur[info.org_domain[c["org"][paid]]]
+    return out
 
 
 def own_figures(a: Mapping[str, np.ndarray], info: RunInfo, scenario: Scenario) -> dict:

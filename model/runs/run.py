@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model.engine.simulation import SocialDomainModel
+from model.records.events import EventLog
 from model.records.metrics import (
     by_municipality,
     littles_law,
@@ -47,13 +48,36 @@ class RunResult:
     geography_notes: tuple[str, ...]
     profile: Profile | None = None  # for pairing with a counterfactual run elsewhere
     # detail
-    events: pd.DataFrame | None = None  # the event log, labelled
+    log: EventLog | None = None  # the event log; `events` labels it, `write_events` writes it
     organisations: pd.DataFrame | None = None  # with L, lambda and W (Little's law) per row
     need_delays: pd.DataFrame | None = None  # signal-to-care per need
     by_municipality: pd.DataFrame | None = None  # counts per home municipality, for maps
     geography: Geography | None = None
     regions: dict[str, RegionSet] | None = None
     recovery: pd.DataFrame | None = None  # daily rolling delay against the counterfactual
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The event log as a labelled table (`EventLog.to_frame`): a copy of the whole log,
+        built on each call; a national run's is several GB, so files are written from the log
+        itself by `write_events`."""
+        if self.log is None:
+            raise ValueError("the event log is kept by run(..., detail=True) only")
+        return self.log.to_frame(self.organisation_names, self.geography.codes)
+
+    @property
+    def organisation_names(self) -> pd.DataFrame:
+        return self.organisations[["name", "region"]]
+
+    def write_events(self, target, fmt: str = "parquet") -> None:
+        """The labelled log to `target` (a path, or a binary file for parquet) as parquet or
+        gzipped CSV, a slice at a time."""
+        if self.log is None:
+            raise ValueError("the event log is kept by run(..., detail=True) only")
+        if fmt == "parquet":
+            self.log.write_parquet(target, self.organisation_names, self.geography.codes)
+        else:
+            self.log.write_csv(target, self.organisation_names, self.geography.codes)
 
 
 def finished_model(
@@ -108,7 +132,7 @@ def run(
         per_mun.insert(1, "name", geo.names)
         per_mun.insert(2, "province", [geo.province_names[p] for p in geo.province])
         orgs = model.organisation_table()
-        result.events = model.log.to_frame(orgs, geo.codes)
+        result.log = model.log
         result.organisations = orgs.merge(littles_law(arrays, info), on="org", how="left")
         result.need_delays = signal_to_care(arrays, info)
         result.by_municipality = per_mun

@@ -46,7 +46,7 @@ def run_task(task: Task) -> tuple[dict[str, Any], bytes | None]:
     events = None
     if task.keep_events:
         buffer = io.BytesIO()
-        result.events.to_parquet(buffer, index=False)
+        result.write_events(buffer)
         events = buffer.getvalue()
     record: dict[str, Any] = {
         "key": list(task.key),

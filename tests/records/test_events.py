@@ -1,10 +1,12 @@
 """The event log's packing, by hand: what goes in comes out, in the right column, however
 the buffer was flushed, and `to_frame` labels it as documented."""
 
+import gzip
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from model.agents.families import Family, Need
@@ -69,26 +71,33 @@ def test_the_columns_after_time_kind_and_case_are_keyword_only():
 
 
 # ----------------------------------------------------------------------------- flushing
-def test_records_survive_the_flush_into_chunks_in_order():
+def test_records_survive_the_flush_into_chunks_in_order(monkeypatch):
     """More than one chunk's worth, with `maybe_flush` between records as the engine calls it
-    (every few thousand events): every record comes back once, in order, in its columns."""
+    (every few thousand events): every record comes back once, in order, in its columns,
+    across the buffer, a packing that fills one chunk and starts the next, and the columns
+    already packed by an earlier read."""
+    monkeypatch.setattr(events, "_CHUNK_ROWS", 50_000)
     n = 140_123
     assert n > 2 * events._FLUSH == 131_072
     log = EventLog()
-    chunks_seen = []
+    packed = []
     for i in range(n):
         log.record(float(i), Kind(i % len(Kind)), family=i, need=i + 1, value=0.5 * i,
                    detail=-i, aux=i % 7)  # fmt: skip
         if i % 1000 == 999:
             log.maybe_flush()
-            chunks_seen.append(len(log._chunks))
+            packed.append((log._n_chunked(), len(log._chunks)))
         assert i % 5000 or len(log) == i + 1
+        if i == 70_000:
+            assert len(log.arrays()["time"]) == i + 1  # packed into columns mid-way
     assert len(log) == n
-    # A chunk is packed at the first maybe_flush with at least _FLUSH records waiting: after
-    # record 65,999 (66 calls of 1000) and again 66,000 records later, after record 131,999.
-    assert chunks_seen[64] == 0 and chunks_seen[65] == 1
-    assert chunks_seen[130] == 1 and chunks_seen[131] == 2
-    assert len(log._buf) == n - 132_000  # the last 8,123 are still in the buffer
+    # The buffer is packed at the first maybe_flush with at least _FLUSH records waiting:
+    # after record 65,999 (66 calls of 1000), filling a chunk and starting the next; then
+    # the 65,999 records after the read at 70,000, at the flush after record 135,999.
+    assert packed[64] == (0, 0) and packed[65] == (66_000, 2)
+    assert packed[70] == (0, 0)  # moved into the columns by arrays()
+    assert packed[134] == (0, 0) and packed[135] == (136_000 - 70_001, 2)
+    assert len(log._buf) == n - 136_000  # the last 4,123 are still in the buffer
 
     rec = log.records()
     i = np.arange(n)
@@ -123,7 +132,10 @@ def test_arrays_are_the_columns_of_records():
     a = log.arrays()
     assert list(a) == COLUMNS
     for name in COLUMNS:
-        assert np.shares_memory(a[name], rec) and (a[name] == rec[name]).all()
+        assert a[name].flags.c_contiguous and (a[name] == rec[name]).all()
+        assert a[name].dtype == rec.dtype[name]
+    again = log.arrays()  # nothing new: the same columns, not another copy
+    assert all(again[name] is a[name] for name in COLUMNS)
     assert a["family"].tolist() == [4, 5]
     assert a["need"].tolist() == [-1, 8]
     assert a["aux"].tolist() == [2, 0]
@@ -211,6 +223,32 @@ def test_to_frame_shows_minus_one_as_missing_and_leaves_the_log_alone():
     assert df["org"].tolist() == [-1, 0]  # the codes themselves stay
     df.loc[0, "value"] = 99.0
     assert log.records()["value"].tolist() == [0.0, 0.0]  # a copy, not a view
+
+
+def test_parquet_and_csv_written_a_slice_at_a_time_hold_what_to_frame_gives(
+    tmp_path, monkeypatch
+):
+    """A national log is written in slices; read back, the file is the labelled table."""
+    monkeypatch.setattr(events, "_SLICE_ROWS", 4)
+    log = EventLog()
+    for i in range(11):
+        log.record(float(i), Kind(i % 5), family=i, org=i % 2 if i % 3 else -1,
+                   municipality=i % 2, domain=i % 4 - 1, value=0.25 * i)  # fmt: skip
+    orgs = pd.DataFrame({"name": ["youth X", "VT Y"], "region": ["JZ1", "VT1"]})
+    whole = log.to_frame(orgs, ("GM0001", "GM0002"))
+    log.write_parquet(tmp_path / "events.parquet", orgs, ("GM0001", "GM0002"))
+    back = pd.read_parquet(tmp_path / "events.parquet")
+    pd.testing.assert_frame_equal(back, whole)
+    assert pq.ParquetFile(tmp_path / "events.parquet").metadata.num_row_groups == 3
+    log.write_csv(tmp_path / "events.csv.gz", orgs, ("GM0001", "GM0002"))
+    text = gzip.open(tmp_path / "events.csv.gz", "rt").read()
+    assert text == whole.to_csv(index=False)
+
+
+def test_an_empty_log_writes_a_table_with_its_columns(tmp_path):
+    EventLog().write_parquet(tmp_path / "events.parquet")
+    back = pd.read_parquet(tmp_path / "events.parquet")
+    assert len(back) == 0 and list(back.columns) == COLUMNS
 
 
 # ----------------------------------------------------------------------------- the codes

@@ -297,6 +297,85 @@ def child_app_week() -> dict:
     return out
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _yearly(sc) -> list[dict]:
+    """Run a model a simulated year at a time: CPU, events, records and resident memory of
+    each year (the warm-up's years first)."""
+    import gc
+
+    from model.engine.simulation import SocialDomainModel
+
+    gc.collect()
+    model = SocialDomainModel(sc)
+    years = []
+    end = model.end_day
+    year = 0
+    while year * 365.0 < end - 1e-9:
+        c0, e0, r0 = time.process_time(), model.events_processed, len(model.log)
+        model.run_until(min((year + 1) * 365.0, end))
+        years.append(
+            {
+                "cpu_s": time.process_time() - c0,
+                "events": model.events_processed - e0,
+                "records": len(model.log) - r0,
+                "rss_mb": _rss_mb(),
+            }
+        )
+        year += 1
+    return years
+
+
+def child_horizon() -> dict:
+    """Cost per simulated year over a long run: scenarios/national.toml at a tenth of its
+    population, the 3-year warm-up and 8 measured years, a year at a time."""
+    from model.scenario import load_scenario
+
+    sc = load_scenario(
+        ROOT / "scenarios" / "national.toml", {"years": 8.0, "population_scale": 0.1}
+    )
+    return {"warmup_years": sc.warmup_days / 365.0, "years": _yearly(sc)}
+
+
+def child_population() -> dict:
+    """Cost of one steady-state year (the year after the 3-year warm-up) of
+    scenarios/national.toml at population_scale 0.1, 0.3 and 1."""
+    from model.scenario import load_scenario
+
+    out = {}
+    for scale in (0.1, 0.3, 1.0):
+        sc = load_scenario(
+            ROOT / "scenarios" / "national.toml", {"years": 1.0, "population_scale": scale}
+        )
+        out[str(scale)] = _yearly(sc)[-1]
+    return {"scales": out}
+
+
+def child_mmc() -> dict:
+    """CPU per event on the degenerate M/M/c scenario (one wijkteam, nothing but queueing)."""
+    from model.engine.simulation import SocialDomainModel
+    from model.scenario import load_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "validation" / "mmc.toml")
+    model = SocialDomainModel(sc)
+    c0 = time.process_time()
+    model.run()
+    cpu = time.process_time() - c0
+    return {
+        "cpu_s": cpu,
+        "events": model.events_processed,
+        "records": len(model.log),
+        "families": model._ids["family"],
+        "simulated_years": sc.years + sc.warmup_days / 365.0,
+    }
+
+
 CHILDREN = {
     "national_year": child_national_year,
     "national_5y": child_national_5y,
@@ -305,6 +384,9 @@ CHILDREN = {
     "sweep_memory": child_sweep_memory,
     "reorganisation": child_reorganisation,
     "app_week": child_app_week,
+    "horizon": child_horizon,
+    "population": child_population,
+    "mmc": child_mmc,
 }
 
 
@@ -470,6 +552,64 @@ second for a week. Machine load (5-minute average at the end; 2 cores): {r["load
 """
 
 
+def section_horizon(r: dict) -> str:
+    ys = r["years"]
+    w = int(round(r["warmup_years"]))
+    rows = "\n".join(
+        f"| {i + 1}{' (warm-up)' if i < w else ''} | {y['cpu_s']:.2f} s | {y['events']:,} | "
+        f"{y['cpu_s'] / y['events'] * 1e6:.1f} us | {y['records']:,} | {y['rss_mb']:,.0f} MB |"
+        for i, y in enumerate(ys)
+    )
+    measured = ys[w:]
+    first = measured[0]["cpu_s"]
+    total = sum(y["cpu_s"] for y in measured)
+    return f"""### Cost per simulated year over a long run
+
+`scenarios/national.toml` at `population_scale = 0.1` (a tenth of every municipality),
+{w} years of warm-up and {len(measured)} measured years, run a year at a time in one process
+(CPU of the process; resident memory at the end of each year).
+
+| year | CPU | events | CPU an event | records | resident |
+|---|---|---|---|---|---|
+{rows}
+
+The {len(measured)} measured years took {total:.1f} s of CPU, {total / (len(measured) * first):.2f} times
+{len(measured)} times the first of them ({first:.2f} s); the goal (issue 17) is within 10 %
+(0.90 to 1.10). The log is held in memory, so resident memory grows with the horizon.
+"""
+
+
+def section_population(r: dict) -> str:
+    rows = "\n".join(
+        f"| {s} | {y['cpu_s']:.2f} s | {y['events']:,} | {y['cpu_s'] / y['events'] * 1e6:.1f} us | "
+        f"{y['cpu_s'] / float(s) / r['scales']['1.0']['cpu_s']:.2f} |"
+        for s, y in r["scales"].items()
+    )
+    return f"""### Cost of a year by population
+
+`scenarios/national.toml` at three `population_scale`s: CPU of the first measured year
+(after the 3-year warm-up), each in its own model, one after the other in one process.
+
+| population_scale | CPU of the year | events | CPU an event | CPU per unit of population, relative to 1 |
+|---|---|---|---|---|
+{rows}
+
+Linear in population would put the last column at 1.00 in every row.
+"""
+
+
+def section_mmc(r: dict) -> str:
+    per_event = r["cpu_s"] / r["events"] * 1e6
+    return f"""### CPU per event on the M/M/c scenario
+
+`scenarios/validation/mmc.toml` (one wijkteam, Poisson arrivals, exponential care, nothing
+but queueing; {r["simulated_years"]:g} simulated years with the warm-up): {r["families"]:,}
+families, {r["events"]:,} events (arrivals and heap events), {r["records"]:,} records,
+{r["cpu_s"]:.2f} s of CPU for the run: **{per_event:.1f} us an event**
+({r["cpu_s"] / r["families"] * 1e6:.1f} us a family). The goal (issue 17) is at most 4 us.
+"""
+
+
 SECTIONS = {
     "national_year": section_national_year,
     "national_5y": section_national_5y,
@@ -478,6 +618,9 @@ SECTIONS = {
     "sweep_memory": section_sweep_memory,
     "reorganisation": section_reorganisation,
     "app_week": section_app_week,
+    "horizon": section_horizon,
+    "population": section_population,
+    "mmc": section_mmc,
 }
 
 

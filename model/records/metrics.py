@@ -62,6 +62,8 @@ MONTH_DAYS = 365.25 / 12
 # T: under 5 % for n >= 300 and W <= T / 4. Smaller organisations are left out.
 LITTLE_MIN_CLOSED = 300
 QUEUED_PHASE = int(CasePhase.QUEUED)  # a transfer's aux: the case was waiting
+# Rows a whole-log computation takes at a time, so its temporaries stay small (docs/performance.md).
+_BLOCK_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,22 @@ def measured_tail(c: Mapping[str, np.ndarray], info: RunInfo) -> dict[str, np.nd
     """The records of the measured window, as views: the log is in time order (the engine
     records at the clock's time; tests/engine/test_invariants.py checks it), so they are its
     tail. The same rows in the same order as a mask `time >= measure_from` picks, without
-    copying them (a copy of one float column is 0.6 GB for a national five-year run)."""
-    start = int(np.searchsorted(c["time"], info.measure_from, side="left"))
+    copying them (a copy of one float column is 0.6 GB for a national five-year run); a
+    log out of time order gets the copies."""
+    t = c["time"]
+    if not _in_time_order(t):  # a log put together by hand, say: copy the rows out
+        rows = t >= info.measure_from
+        return {k: v[rows] for k, v in c.items()}
+    start = int(np.searchsorted(t, info.measure_from, side="left"))
     return {k: v[start:] for k, v in c.items()}
+
+
+def _in_time_order(t: np.ndarray) -> bool:
+    for start in range(0, len(t), _BLOCK_ROWS):  # blocks overlap by one row
+        block = t[start : start + _BLOCK_ROWS + 1]
+        if (block[1:] < block[:-1]).any():
+            return False
+    return True
 
 
 def earliest(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -239,30 +254,51 @@ def _moved_area(moves: tuple[np.ndarray, ...], s: float, e: float, n_orgs: int) 
     )
 
 
-def measured_families(c: dict[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
-    """Families whose first signal fell in the window (sorted ids), and a per-record mask of
-    their records."""
+def measured_families(
+    c: Mapping[str, np.ndarray], info: RunInfo, rows: Mapping[str, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Families whose first signal fell in the window (sorted ids), and a mask of their
+    records among `rows` (the log's, or its measured tail's: all their records are there)."""
     sig = c["kind"] == Kind.SIGNAL
     fams, first = earliest(c["family"][sig], c["time"][sig])
     measured = fams[first >= info.measure_from]
     is_measured = np.zeros(int(c["family"].max(initial=-1)) + 1, dtype=bool)
     is_measured[measured] = True
-    return measured, is_measured[c["family"]]
+    return measured, is_measured[(c if rows is None else rows)["family"]]
 
 
 def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
     """What each record costs: hours at the hourly cost of the organisation's domain, and
     planned care days at its day cost (shelter); zero for records of other kinds.
 
-    Computed on the rows that cost something only: over the whole log, the domain and the
-    hourly cost of every record were two more arrays of 8 bytes a record (1.3 GB for a
-    national five-year run)."""
+    Computed a block of rows at a time, on the rows that cost something: over the whole log
+    at once, the masks, indices, domains and hourly costs were some 20 bytes a record more
+    (1.6 GB for a national five-year run)."""
     kind = c["kind"]
     out = np.zeros(len(kind))
-    hours = np.flatnonzero(np.isin(kind, [int(k) for k in HOURS_KINDS]))
-    out[hours] = c["value"][hours] * info.hourly_cost_eur[info.org_domain[c["org"][hours]]]
-    care = kind == Kind.CARE_START
-    out[care] += care_days_eur(c, info, care)
+    hours_kinds = [int(k) for k in HOURS_KINDS]
+    for start in range(0, len(kind), _BLOCK_ROWS):
+        block = kind[start : start + _BLOCK_ROWS]
+        hours = np.flatnonzero(np.isin(block, hours_kinds)) + start
+        out[hours] = c["value"][hours] * info.hourly_cost_eur[info.org_domain[c["org"][hours]]]
+        care = np.flatnonzero(block == Kind.CARE_START) + start
+        out[care] += care_days_eur(c, info, care)
+    return out
+
+
+def monthly_sums(c: Mapping[str, np.ndarray], info: RunInfo, weights: np.ndarray, months: int):
+    """Per month of the window, the sum of `weights` (one per record of the measured tail
+    `c`), added in log order as `np.bincount` adds them, without its whole-log index arrays:
+    the tail is in time order, so each month is a run of rows."""
+    t = c["time"]
+    ends = np.zeros(months + 1, dtype=np.int64)
+    for start in range(0, len(t), _BLOCK_ROWS):
+        idx = np.floor((t[start : start + _BLOCK_ROWS] - info.measure_from) / MONTH_DAYS)
+        ends += np.searchsorted(idx.astype(np.int64), np.arange(months + 1), side="left")
+    out = np.zeros(months)
+    for m in range(months):
+        if ends[m + 1] > ends[m]:
+            out[m] = np.cumsum(weights[ends[m] : ends[m + 1]])[-1]  # sequential, as bincount
     return out
 
 
@@ -358,10 +394,13 @@ def summarise(
     a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo
 ) -> dict[str, float | int | dict]:
     c = columns(a)
-    kind, t, value, detail, aux = c["kind"], c["time"], c["value"], c["detail"], c["aux"]
-    win = t >= info.measure_from
+    # Counts over the window work on its records, the log's tail, with masks of that tail
+    # only; each is computed and its masks dropped before the next (a national five-year
+    # log has 79 million records, and a mask of it is 79 MB).
+    w = measured_tail(c, info)
+    kind, value, detail, aux = w["kind"], w["value"], w["detail"], w["aux"]
 
-    measured, of_measured = measured_families(c, info)
+    measured, of_measured = measured_families(c, info, w)
     n_fam = len(measured)
 
     ho = handover_delays(c, info)
@@ -372,33 +411,45 @@ def summarise(
     s_mean, s_p50, s_p90 = _percentiles(cared["delay"].to_numpy())
 
     intakes = of_measured & (kind == Kind.INTAKE)
+    n_intakes = int(intakes.sum())
     stories = intakes & (detail == 1)
-    _, per_episode = np.unique(c["episode"][stories], return_counts=True)
+    n_stories = int(stories.sum())
+    _, per_episode = np.unique(w["episode"][stories], return_counts=True)
     redundant = int((per_episode - 1).sum())
+    del intakes, stories
     met = of_measured & (kind == Kind.ASSIGNED)
-    met_family, met_org = c["family"][met].astype(np.int64), c["org"][met].astype(np.int64)
+    met_family, met_org = w["family"][met].astype(np.int64), w["org"][met].astype(np.int64)
+    del met, of_measured
     n_orgs = len(info.org_domain)
     org_pairs = len(np.unique(met_family * n_orgs + met_org))
     _, region_code = np.unique(info.org_region, return_inverse=True)
     region_pairs = len(np.unique(met_family * n_orgs + region_code[met_org]))
 
-    flags = aux[win & (kind == Kind.HANDOVER_RECEIVED)]
+    flags = aux[kind == Kind.HANDOVER_RECEIVED]
     placed = (flags & HandoverFlag.PLACED_ELSEWHERE) > 0  # deliberate (safety), not misalignment
-    hours = {name: float(value[win & (kind == k)].sum()) for k, name in HOURS_KINDS.items()}
+    hours = {name: float(value[kind == k].sum()) for k, name in HOURS_KINDS.items()}
     total_hours = sum(hours.values())
 
-    vt = win & (kind == Kind.SIGNAL) & np.isin(aux, VT_REPORTS)
+    signal = kind == Kind.SIGNAL
+    n_signals = int(signal.sum())
+    vt = signal & np.isin(aux, VT_REPORTS)
+    del signal
     n_vt = int(vt.sum())
+    n_repeat = (vt & (aux == ReportType.REPEAT)).sum()
+    n_follow_up = (vt & (aux == ReportType.FOLLOW_UP)).sum()
+    del vt
+    n_lost = int(((kind == Kind.INTAKE) & (aux == 1)).sum())
+    n_escalations = int((kind == Kind.ESCALATION).sum())
+    success = detail[kind == Kind.CARE_END]
 
-    cost = float(row_cost_eur(measured_tail(c, info), info).sum())
-    ends = win & (kind == Kind.CARE_END)
+    cost = float(row_cost_eur(w, info).sum())
 
     n_needs = len(sc)
     nan = float("nan")
     summary: dict[str, float | int | dict] = {
         "families": n_fam,
         "needs": n_needs,
-        "signals": int((win & (kind == Kind.SIGNAL)).sum()),
+        "signals": n_signals,
         "handovers": len(ho),
         "handovers_unanswered": int(ho["assigned"].isna().sum()),
         "handover_delay_days_mean": h_mean,
@@ -407,8 +458,8 @@ def summarise(
         "signal_to_care_days_mean": s_mean,
         "signal_to_care_days_p50": s_p50,
         "signal_to_care_days_p90": s_p90,
-        "intakes_per_family_mean": int(intakes.sum()) / n_fam if n_fam else nan,
-        "stories_told_per_family_mean": int(stories.sum()) / n_fam if n_fam else nan,
+        "intakes_per_family_mean": n_intakes / n_fam if n_fam else nan,
+        "stories_told_per_family_mean": n_stories / n_fam if n_fam else nan,
         "redundant_intakes": redundant,
         "redundant_intakes_per_family_mean": redundant / n_fam if n_fam else nan,
         "organisations_per_family_mean": org_pairs / n_fam if n_fam else nan,
@@ -416,22 +467,18 @@ def summarise(
         "border_crossings": int((((flags & HandoverFlag.REGION_BORDER) > 0) & ~placed).sum()),
         "province_crossings": int((((flags & HandoverFlag.PROVINCE_BORDER) > 0) & ~placed).sum()),
         "placements_elsewhere": int(placed.sum()),
-        "information_lost": int(((kind == Kind.INTAKE) & win & (aux == 1)).sum()),
+        "information_lost": n_lost,
         "coordination_hours": hours["coordination"],
         "admin_hours_share": hours["administration"] / total_hours if total_hours else nan,
         "hours_total": total_hours,
         **{f"hours_{name}": v for name, v in hours.items()},
-        "escalations": int((win & (kind == Kind.ESCALATION)).sum()),
+        "escalations": n_escalations,
         "vt_reports": n_vt,
-        "repeat_report_share": float((vt & (aux == ReportType.REPEAT)).sum() / n_vt)
-        if n_vt
-        else nan,
-        "follow_up_report_share": float((vt & (aux == ReportType.FOLLOW_UP)).sum() / n_vt)
-        if n_vt
-        else nan,
+        "repeat_report_share": float(n_repeat / n_vt) if n_vt else nan,
+        "follow_up_report_share": float(n_follow_up / n_vt) if n_vt else nan,
         "dropouts": int(sc["dropped"].sum()),
         "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs) if n_needs else nan,
-        "care_success_share": float(detail[ends].mean()) if ends.any() else nan,
+        "care_success_share": float(success.mean()) if len(success) else nan,
         "cost_eur_total": cost,
         "cost_eur_per_family": cost / n_fam if n_fam else nan,
         "fte_total": info.fte_total,
@@ -519,7 +566,7 @@ def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.
         mask = kind == k
         out[f"hours_{name}"] = per_month(t[mask], value[mask])
     tail = measured_tail(c, info)  # the months start with the window: the same rows
-    out["cost_eur"] = per_month(tail["time"], row_cost_eur(tail, info))
+    out["cost_eur"] = monthly_sums(tail, info, row_cost_eur(tail, info), n_months)
     return out
 
 

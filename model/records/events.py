@@ -28,6 +28,7 @@ layers use (need states, case phases) are in `model.vocabulary`.
 from __future__ import annotations
 
 import gzip
+import struct
 from enum import Enum, IntEnum, IntFlag
 from typing import NamedTuple
 
@@ -293,6 +294,11 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("aux", "i4"),
 )
 RECORD = np.dtype(list(_COLUMNS))
+# One record as bytes in RECORD's layout (little-endian, packed). Packing each record as it
+# is made and joining the bytes at a flush costs ~0.2 us a record less than a tuple each
+# and `np.fromiter` of the tuples (0.6 us a record), about a tenth of a national run's CPU.
+_PACK = struct.Struct("<dbiiiiiiibdii").pack
+assert struct.calcsize("<dbiiiiiiibdii") == RECORD.itemsize
 _FLUSH = 1 << 16
 # Rows in one chunk of packed records: 54 MB, above glibc's largest mmap threshold (32 MB),
 # so every chunk is mapped on its own and goes back to the operating system the moment
@@ -304,11 +310,10 @@ _SLICE_ROWS = 1 << 21
 
 
 class EventLog:
-    """Append-only records: tuples in a short buffer, packed into chunks of 54 bytes a
-    record, then into one array per column when read. Recording is the engine's hot path
-    (~0.4 us a record): `case_record` and `need_record` fill the columns from a case or a
-    need, and the buffer is packed by `maybe_flush`, which the engine calls every few
-    thousand events.
+    """Append-only records: each packed into 54 bytes as it is made, in a short buffer that
+    `maybe_flush` (the engine calls it every few thousand events) moves into chunks, which
+    become one array per column when read. Recording is the engine's hot path (~0.4 us a
+    record): `case_record` and `need_record` fill the columns from a case or a need.
 
     A national run's log is 4 GB (docs/performance.md), so nothing here holds it twice:
     `arrays()` moves the chunks into the columns one chunk at a time, and `write_parquet`
@@ -318,7 +323,7 @@ class EventLog:
     which generic column it fills (`value=hours`); `KINDS` says what each holds."""
 
     def __init__(self) -> None:
-        self._buf: list[tuple] = []
+        self._buf: list[bytes] = []  # records packed by _PACK
         self._append = self._buf.append
         self._chunks: list[np.ndarray] = []  # full-size chunks; the last filled to _fill
         self._fill = 0
@@ -345,8 +350,8 @@ class EventLog:
         """A record with every column given (-1: none); for records about neither one case
         nor one need, or that name another case than the organisation's own."""
         self._append(
-            (time, kind, family, need, episode, case, org, professional, municipality, domain,
-             value, detail, aux)
+            _PACK(time, kind, family, need, episode, case, org, professional, municipality,
+                  domain, value, detail, aux)
         )  # fmt: skip
 
     def case_record(
@@ -366,8 +371,8 @@ class EventLog:
         org = case.org
         p = case.professional
         self._append(
-            (time, kind, fam.id, need, case.episode, case.id, org.oid, -1 if p is None else p.pid,
-             fam.municipality, org.domain, value, detail, aux)
+            _PACK(time, kind, fam.id, need, case.episode, case.id, org.oid,
+                  -1 if p is None else p.pid, fam.municipality, org.domain, value, detail, aux)
         )  # fmt: skip
 
     def need_record(
@@ -387,8 +392,8 @@ class EventLog:
         when it was found during another case's care."""
         fam = need.family
         self._append(
-            (time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
-             need.domain, value, detail, aux)
+            _PACK(time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
+                  need.domain, value, detail, aux)
         )  # fmt: skip
 
     def maybe_flush(self) -> None:
@@ -399,7 +404,7 @@ class EventLog:
         n = len(self._buf)
         if not n:
             return
-        packed = np.fromiter(self._buf, dtype=RECORD, count=n)
+        packed = np.frombuffer(b"".join(self._buf), dtype=RECORD)
         self._buf.clear()  # keep the list: `_append` stays bound to it
         done = 0
         while done < n:

@@ -225,9 +225,7 @@ def test_to_frame_shows_minus_one_as_missing_and_leaves_the_log_alone():
     assert log.records()["value"].tolist() == [0.0, 0.0]  # a copy, not a view
 
 
-def test_parquet_and_csv_written_a_slice_at_a_time_hold_what_to_frame_gives(
-    tmp_path, monkeypatch
-):
+def test_parquet_and_csv_written_a_slice_at_a_time_hold_what_to_frame_gives(tmp_path, monkeypatch):
     """A national log is written in slices; read back, the file is the labelled table."""
     monkeypatch.setattr(events, "_SLICE_ROWS", 4)
     log = EventLog()

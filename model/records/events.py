@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gzip
 import struct
+from collections.abc import Iterator
 from enum import Enum, IntEnum, IntFlag
 from typing import NamedTuple
 
@@ -493,15 +494,10 @@ class EventLog:
         """Write what `to_frame` gives to Parquet, a slice at a time: the same file as
         `to_frame(...).to_parquet(target, index=False)`, without the labelled copy of the
         whole log in memory."""
-        a = self.arrays()
-        n = len(a["time"])
         writer = None
         try:
-            for start in range(0, max(n, 1), _SLICE_ROWS):
-                part = {k: v[start : start + _SLICE_ROWS] for k, v in a.items()}
-                table = pa.Table.from_pandas(
-                    _labelled(part, org_table, municipality_codes), preserve_index=False
-                )
+            for part in self._labelled_slices(org_table, municipality_codes):
+                table = pa.Table.from_pandas(part, preserve_index=False)
                 if writer is None:
                     writer = pq.ParquetWriter(target, table.schema, compression="snappy")
                 writer.write_table(table)
@@ -516,14 +512,20 @@ class EventLog:
         municipality_codes: tuple[str, ...] | None = None,
     ) -> None:
         """Write what `to_frame` gives as gzipped CSV, a slice at a time."""
+        with gzip.open(path, "wt", newline="") as out:
+            for i, part in enumerate(self._labelled_slices(org_table, municipality_codes)):
+                part.to_csv(out, index=False, header=i == 0)
+
+    def _labelled_slices(
+        self, org_table: pd.DataFrame | None, municipality_codes: tuple[str, ...] | None
+    ) -> Iterator[pd.DataFrame]:
+        """`to_frame` a slice of rows at a time; one empty slice for an empty log, so that a
+        file written from it still has its columns."""
         a = self.arrays()
         n = len(a["time"])
-        with gzip.open(path, "wt", newline="") as out:
-            for start in range(0, max(n, 1), _SLICE_ROWS):
-                part = {k: v[start : start + _SLICE_ROWS] for k, v in a.items()}
-                _labelled(part, org_table, municipality_codes).to_csv(
-                    out, index=False, header=start == 0
-                )
+        for start in range(0, max(n, 1), _SLICE_ROWS):
+            part = {k: v[start : start + _SLICE_ROWS] for k, v in a.items()}
+            yield _labelled(part, org_table, municipality_codes)
 
 
 def _labelled(

@@ -61,9 +61,7 @@ class RunResult:
         """The event log as a labelled table (`EventLog.to_frame`): a copy of the whole log,
         built on each call; a national run's is several GB, so files are written from the log
         itself by `write_events`."""
-        if self.log is None:
-            raise ValueError("the event log is kept by run(..., detail=True) only")
-        return self.log.to_frame(self.organisation_names, self.geography.codes)
+        return self._kept_log().to_frame(self.organisation_names, self.geography.codes)
 
     @property
     def organisation_names(self) -> pd.DataFrame:
@@ -72,12 +70,14 @@ class RunResult:
     def write_events(self, target, fmt: str = "parquet") -> None:
         """The labelled log to `target` (a path, or a binary file for parquet) as parquet or
         gzipped CSV, a slice at a time."""
+        log = self._kept_log()
+        write = log.write_parquet if fmt == "parquet" else log.write_csv
+        write(target, self.organisation_names, self.geography.codes)
+
+    def _kept_log(self) -> EventLog:
         if self.log is None:
             raise ValueError("the event log is kept by run(..., detail=True) only")
-        if fmt == "parquet":
-            self.log.write_parquet(target, self.organisation_names, self.geography.codes)
-        else:
-            self.log.write_csv(target, self.organisation_names, self.geography.codes)
+        return self.log
 
 
 def finished_model(

@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml $(LOCK)
 demo: $(STAMP)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/centralised.toml \
 	    scenarios/decentralised.toml scenarios/aligned.toml scenarios/cooperating.toml \
+	    scenarios/integrated_columns.toml \
 	    --replications 3 --workers 2 --out results/demo
 	$(BIN)/sdsim report results/demo --lang nl --out results/demo/report.html
 	$(BIN)/sdsim report results/demo --lang en --out results/demo/report.en.html

@@ -13,8 +13,8 @@ from __future__ import annotations
 from enum import Enum, IntEnum, StrEnum
 
 # Task columns of the social domain. The order fixes the integer codes in the event log.
-DOMAINS: tuple[str, ...] = ("wijkteam", "youth", "vt", "shelter")
-WIJKTEAM, YOUTH, VT, SHELTER = range(len(DOMAINS))
+DOMAINS: tuple[str, ...] = ("wijkteam", "youth", "vt", "shelter", "wmo", "income")
+WIJKTEAM, YOUTH, VT, SHELTER, WMO, INCOME = range(len(DOMAINS))
 DOMAIN_CODE: dict[str, int] = {name: i for i, name in enumerate(DOMAINS)}
 
 DOMAIN_LABELS: dict[str, str] = {
@@ -22,7 +22,21 @@ DOMAIN_LABELS: dict[str, str] = {
     "youth": "youth care (jeugdhulp)",
     "vt": "Veilig Thuis: reports of domestic violence and child abuse",
     "shelter": "shelter and sheltered housing (opvang, beschermd wonen)",
+    "wmo": "social support for adults (Wmo: begeleiding, household help)",
+    "income": "work and income (Participatiewet: benefits, debt counselling)",
 }
+
+# The municipality's own columns (seed 003: Jeugd, Wmo, Werk en Inkomen), a structure
+# across the regional scheme: separate teams with their own intake, rule book and budget,
+# or one social team (`Scenario.columns`). The wijkteam is the front door of the youth
+# column; Veilig Thuis and shelter are regional and belong to no column team.
+COLUMN_DOMAINS: dict[str, tuple[int, ...]] = {
+    "jeugd": (WIJKTEAM, YOUTH),
+    "wmo": (WMO,),
+    "work_income": (INCOME,),
+}
+COLUMN_TEAMS: tuple[int, ...] = (WIJKTEAM, WMO, INCOME)  # each column's local front door
+COLUMN_ARRANGEMENTS: tuple[str, ...] = ("separate", "integrated")
 
 # Which organisation serves which municipality in each domain.
 SCHEMES: tuple[str, ...] = ("patchwork", "centralised", "decentralised", "aligned", "cooperating")

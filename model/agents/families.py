@@ -53,6 +53,8 @@ class Need:
         "recurrence_unit_exponential",
         "care_start",
         "preventive",
+        "stories",
+        "faces",
     )
 
     def __init__(
@@ -78,6 +80,8 @@ class Need:
          self.recurrence_unit_exponential) = luck  # fmt: skip
         self.care_start = -1.0
         self.preventive = False
+        self.stories = 0  # full intakes at which the family told its story for this need
+        self.faces = 0  # professionals who took it on (a handover or a reorganisation adds one)
 
 
 class Family:

@@ -280,6 +280,9 @@ class Organisation(mesa.Agent):
         self.team_of: dict[int, Team] = {}
         self.fte = 0.0
         self.cfg = None  # the domain's DomainConfig, set by set_work
+        # Other domains whose needs it serves with their own care (integrated columns: the
+        # social team serves Wmo and work and income), domain -> DomainConfig.
+        self.column_cfgs: dict = {}
         self.active = True  # False once a reorganisation dissolved it (it still finishes its cases)
         self.specialist = False  # a supra-regional provider of specialised care
         self.overhead_fte = 0.0  # management and back office (paid, carries no cases)
@@ -303,6 +306,13 @@ class Organisation(mesa.Agent):
         # Reporting on care, more of it under more rule books (never all of a care week).
         self.reporting_share = min(dom.care_admin_share * self.admin_factor, 0.9)
         self.care_length = CareLength(dom)
+        # Per need domain, the care length and success a need gets here: this domain's, but
+        # for a column it serves as the one social team, that column's.
+        self.care_lengths = [self.care_length] * len(DOMAINS)
+        self.care_cfg = [dom] * len(DOMAINS)
+        for d, cfg in self.column_cfgs.items():
+            self.care_lengths[d] = CareLength(cfg)
+            self.care_cfg[d] = cfg
         self.preventive_weeks = preventive_hours / self.load
 
     def team_for(self, family: Family) -> Team:
@@ -379,14 +389,22 @@ class Organisation(mesa.Agent):
 
 
 def build_organisations(
-    model: mesa.Model, geo: Geography, regions: dict[str, RegionSet]
+    model: mesa.Model,
+    geo: Geography,
+    regions: dict[str, RegionSet],
+    merged: frozenset[int] = frozenset(),
 ) -> list[list[Organisation]]:
-    """One organisation per (domain, region), seated in the region's largest municipality."""
+    """One organisation per (domain, region), seated in the region's largest municipality;
+    none for the `merged` domains, whose needs another organisation serves (integrated
+    columns: the social team)."""
     orgs_by_domain: list[list[Organisation]] = []
     oid = 0
     for d, domain in enumerate(DOMAINS):
         rs = regions[domain]
-        orgs = []
+        orgs: list[Organisation] = []
+        if d in merged:
+            orgs_by_domain.append(orgs)
+            continue
         for r in range(len(rs)):
             orgs.append(make_organisation(model, oid, d, rs, r, geo))
             oid += 1

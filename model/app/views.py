@@ -18,7 +18,9 @@ from model.records.outcomes import outcome
 from model.vocabulary import DOMAIN_CODE, DOMAINS
 
 DPI = 80
-DOMAIN_COLOURS = dict(zip(DOMAINS, ("#4c72b0", "#dd8452", "#c44e52", "#55a868"), strict=True))
+DOMAIN_COLOURS = dict(
+    zip(DOMAINS, ("#4c72b0", "#dd8452", "#c44e52", "#55a868", "#8172b3", "#937860"), strict=True)
+)
 STYLES = ("-", "--")
 WIDTH, HEIGHT = 5.6, 3.0
 # The live figures that are declared outcomes, and the page's other figures, with a label

@@ -36,7 +36,7 @@ from model.runs.run import finished_model, replication_seeds
 from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.sweeps.evaluators import map_in_order
-from model.vocabulary import DOMAINS, YOUTH
+from model.vocabulary import DOMAINS
 
 VALIDATION_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "validation"
 DEFAULT_FILES = ("mmc.toml", "jackson.toml")
@@ -201,9 +201,7 @@ def network_of(sc: Scenario, model: SocialDomainModel, source: str = "<scenario>
         stations.append(st)
         visits.append(float(rates[d] / external[0]))
         handovers.append(float((rates[d] - external[d]) / external[0]))
-        extra = (
-            sc.domains.youth.decision_latency_days if d == YOUTH and pr.municipal_decision else 0.0
-        )
+        extra = sc.domains[name].decision_latency_days if pr.municipal_decision else 0.0
         latency.append(pr.transfer_latency_days + extra)
     return Network(
         float(external[0]), tuple(stations), tuple(visits), tuple(handovers), tuple(latency)

@@ -54,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
     elif args.regions in geo.alternatives:
         regions = geo.alternatives[args.regions]
     elif args.regions in ("wijkteam", "youth", "vt", "shelter"):
-        regions = catchments(geo, scenario.scheme, scenario.schemes)[args.regions]
+        regions = catchments(geo, scenario.scheme, scenario.schemes, scenario.columns)[args.regions]
     else:
         raise ScenarioError(f"--regions: {geo.label} has no {args.regions!r} regions")
     out = (

@@ -47,7 +47,7 @@ def main(args: argparse.Namespace) -> int:
     if args.scheme:
         scenario = scenario.replace(scheme=args.scheme)
     geo = build_geography(scenario, scaled=False)
-    regions = catchments(geo, scenario.scheme, scenario.schemes)
+    regions = catchments(geo, scenario.scheme, scenario.schemes, scenario.columns)
     if args.municipality is None:
         report = {"scheme": scenario.scheme, **overview(geo, regions)}
         if args.json:

@@ -42,7 +42,7 @@ from model.processes.reorganisation import Reorganiser
 from model.processes.signals import Signals
 from model.records.events import EventLog, Kind, StaffRole
 from model.scenario import Scenario
-from model.vocabulary import DOMAINS, SHELTER, NeedState
+from model.vocabulary import COLUMN_TEAMS, DOMAINS, SHELTER, WIJKTEAM, NeedState
 from model.world.build import build_geography
 from model.world.geography import Geography, nearest_other_region
 from model.world.schemes import catchments, governance_bodies, rule_books
@@ -88,8 +88,18 @@ class SocialDomainModel(mesa.Model):
         # The country, then the organisations the scheme puts on it.
         self.geography: Geography = build_geography(scenario)
         family_rng = self.rng.spawn(1)[0]
-        self.regions = catchments(self.geography, scenario.scheme, scenario.schemes)
-        self.orgs_by_domain = build_organisations(self, self.geography, self.regions)
+        # Integrated columns: the wijkteam is the one social team, and the other columns'
+        # teams are merged into it (no organisations of their own).
+        self.columns = scenario.columns
+        self.merged_domains = frozenset(
+            d for d in COLUMN_TEAMS if d != WIJKTEAM and self.columns == "integrated"
+        )
+        self.regions = catchments(
+            self.geography, scenario.scheme, scenario.schemes, scenario.columns
+        )
+        self.orgs_by_domain = build_organisations(
+            self, self.geography, self.regions, self.merged_domains
+        )
         self.orgs: list[Organisation] = [o for orgs in self.orgs_by_domain for o in orgs]
         self.specialists = self._build_specialists()
         self.orgs.extend(o for o in self.specialists if o is not None)
@@ -132,7 +142,11 @@ class SocialDomainModel(mesa.Model):
         demand = self._demand_population(orgs)
         for org in orgs:
             dom = self.dom[org.domain]
-            fte = max(dom.fte_per_100k * wf.staffing_factor * demand[org.oid] / 1e5,
+            per_100k = dom.fte_per_100k
+            if org.domain == WIJKTEAM and not org.specialist:  # the social team: pooled staff
+                org.column_cfgs = {d: self.dom[d] for d in self.merged_domains}
+                per_100k += sum(self.dom[d].fte_per_100k for d in self.merged_domains)
+            fte = max(per_100k * wf.staffing_factor * demand[org.oid] / 1e5,
                       wf.min_fte_per_organisation)  # fmt: skip
             org.set_work(dom, self.scenario.escalation.preventive_hours)
             org.form_teams(fte, dom.team_fte, geo.population, geo.xy_km)
@@ -232,11 +246,15 @@ class SocialDomainModel(mesa.Model):
         """Who serves each municipality, whose rule books apply, and who buys specialised
         care, from self.regions and self.orgs_by_domain (again after a reorganisation)."""
         self._serving = [
-            [orgs[r] for r in self.regions[d].member]
+            [orgs[r] for r in self.regions[d].member] if orgs else []
             for d, orgs in zip(DOMAINS, self.orgs_by_domain, strict=True)
         ]
+        for d in self.merged_domains:  # the social team serves the merged columns
+            self._serving[d] = self._serving[WIJKTEAM]
         self._shelter_elsewhere = self._nearest_other_shelter()
-        self.rule_book = rule_books(self.regions, self.scheme_options.rules(self.scheme_now))
+        self.rule_book = rule_books(
+            self.regions, self.scheme_options.rules(self.scheme_now), self.columns
+        )
         growth = self.workforce.rule_book_admin_growth
         for org in self.orgs:
             org.rule_books = len(np.unique(self.rule_book[org.domain][org.catchment]))

@@ -9,9 +9,17 @@ when it ends, each need is resolved or not (`on_care_end`), and the case closes 
 handovers' paperwork, freeing the professional for the next case in the queue.
 
 Right after an incident a family is motivated to change; the motivation fades while it
-waits (seed 004). Care that starts `delay` days after the incident succeeds with
-probability p_severity * (floor + (1 - floor) * exp(-delay / decay)), and a family whose
-motivation has faded may not show up at all (`dropout_probability`).
+waits, and every time it must tell its story again (seed 004). With `retold` full
+intakes beyond the need's first, motivation is
+
+    M = exp(-delay / decay) * (1 - retelling_loss) ** retold,
+
+care succeeds with probability p_severity * (floor + (1 - floor) * M), and a family whose
+motivation has faded may not show up at all (`dropout_probability`). One face helps
+("het gezicht"): care by the professional who first took the need on succeeds
+(1 + continuity_bonus) times as often, as long as that professional stays; a professional
+leaves at the turnover rate, so over `care_days` the bonus is weighted by
+exp(-hazard * care_days) (the chance of success mixed over staying and leaving, no draw).
 """
 
 from __future__ import annotations
@@ -50,17 +58,35 @@ def motivation(delay_days: float, decay_days: float) -> float:
     return math.exp(-max(delay_days, 0.0) / decay_days)
 
 
-def success_probability(
-    dom: DomainConfig, fam: FamilyConfig, severity: int, delay_days: float
-) -> float:
+def family_motivation(fam: FamilyConfig, delay_days: float, retold: int = 0) -> float:
+    """What is left of the family's motivation after waiting and retelling (0..1)."""
     m = motivation(delay_days, fam.motivation_decay_days)
-    return dom.success_probability[severity - 1] * (
+    if retold > 0:
+        m *= (1.0 - fam.retelling_motivation_loss) ** retold
+    return m
+
+
+def success_probability(
+    dom: DomainConfig,
+    fam: FamilyConfig,
+    severity: int,
+    delay_days: float,
+    retold: int = 0,
+    continuity: float = 0.0,
+) -> float:
+    """`continuity`: the chance that the professional who first took the need on gives all
+    of its care (0 after a change of professional)."""
+    m = family_motivation(fam, delay_days, retold)
+    p = dom.success_probability[severity - 1] * (
         fam.motivation_floor + (1 - fam.motivation_floor) * m
     )
+    if continuity > 0:
+        p *= 1.0 + fam.continuity_success_bonus * continuity
+    return min(p, 1.0)
 
 
-def dropout_probability(fam: FamilyConfig, delay_days: float) -> float:
-    return fam.dropout_max_share * (1 - motivation(delay_days, fam.motivation_decay_days))
+def dropout_probability(fam: FamilyConfig, delay_days: float, retold: int = 0) -> float:
+    return fam.dropout_max_share * (1 - family_motivation(fam, delay_days, retold))
 
 
 class Care:
@@ -75,6 +101,9 @@ class Care:
         self.preventive = sc.escalation.preventive_support
         self.coordination_per_org_week = self.workforce.coordination_hours_per_org_week
         self.coordination_border = self.workforce.coordination_border_factor
+        # Per day, the hazard of the professional leaving (turnover), for continuity.
+        self.leave_per_day = -math.log1p(-self.workforce.turnover_per_year) / 365.0
+        self.continuity_bonus = self.fam_cfg.continuity_success_bonus > 0
 
     # ------------------------------------------------------------------ the queue
     def admit(self, t: float, case: Case) -> None:
@@ -97,6 +126,8 @@ class Care:
         case.phase = PHASE_INTAKE
         log = self.log
         first = case.needs[0]
+        for n in case.needs:
+            n.faces += 1
         log.case_record(t, KIND_ASSIGNED, case, need=first.id, value=t - case.queued_at,
                         aux=case.team is not org.team_for(case.family))  # fmt: skip
         if case.sender is not None:
@@ -104,13 +135,17 @@ class Care:
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
         if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
             oldest = min(n.arose for n in case.needs)
-            if first.dropout_uniform < dropout_probability(self.fam_cfg, t - oldest):
+            retold = max(first.stories - 1, 0)
+            if first.dropout_uniform < dropout_probability(self.fam_cfg, t - oldest, retold):
                 for n in case.needs:
                     log.case_record(t, KIND_DROPOUT, case, need=n.id)
                     self.close_need(t, n, OUTCOME_DROPPED)
                 self.on_close(t, case)
                 return
         hours, admin = org.intake_work[case.intake_kind]
+        if case.intake_kind == INTAKE_FULL:
+            for n in case.needs:
+                n.stories += 1
         if hours > 0:
             story_told = case.intake_kind == INTAKE_FULL
             log.case_record(t, KIND_INTAKE, case, need=first.id, value=hours, detail=story_told,
@@ -167,10 +202,10 @@ class Care:
         org = case.org
         fam = case.family
         load = org.load
-        length = org.care_length
+        lengths = org.care_lengths
         weeks = max(org.preventive_weeks if n.preventive
-                    else length.weeks(n.severity, n.care_length_quantile,
-                                      n.care_length_normal_score)
+                    else lengths[n.domain].weeks(n.severity, n.care_length_quantile,
+                                                 n.care_length_normal_score)
                     for n in case.own)  # fmt: skip
         care_hours = load * weeks
         reporting = care_hours * org.reporting_share
@@ -220,10 +255,15 @@ class Care:
         """Each need is resolved or not; what was to follow care is handed over now."""
         m = self.model
         org = case.org
-        dom = org.cfg
+        care_cfg = org.care_cfg
         fam_cfg = self.fam_cfg
         for n in case.own:
-            p = success_probability(dom, fam_cfg, n.severity, n.care_start - n.arose)
+            continuity = 0.0
+            if self.continuity_bonus and n.faces <= 1:
+                continuity = math.exp(-self.leave_per_day * (t - n.care_start))
+            p = success_probability(care_cfg[n.domain], fam_cfg, n.severity,
+                                    n.care_start - n.arose, max(n.stories - 1, 0),
+                                    continuity)  # fmt: skip
             resolved = n.success_uniform < p
             self.log.case_record(t, KIND_CARE_END, case, need=n.id, detail=int(resolved))
             self.close_need(t, n, OUTCOME_RESOLVED if resolved else OUTCOME_UNRESOLVED)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from model.agents.families import Family, Need
 from model.records.events import EscalationCause, Kind
-from model.vocabulary import VT, NeedOutcome, NeedState
+from model.vocabulary import INCOME, VT, WMO, NeedOutcome, NeedState
 
 if TYPE_CHECKING:
     from model.processes.interface import Model
@@ -28,8 +28,15 @@ CAUSE_WAITING, CAUSE_RECURRENCE = EscalationCause.WAITING, EscalationCause.RECUR
 
 def at_risk(need: Need) -> bool:
     """Incidents happen while a need waits for help, and while Veilig Thuis investigates
-    (its investigation is not yet help: a new incident then is a follow-up report)."""
-    return need.state == STATE_WAITING or (need.domain == VT and need.state == STATE_IN_CARE)
+    (its investigation is not yet help: a new incident then is a follow-up report).
+
+    A Wmo or Work & Income need waiting does not set off incidents by itself (assumption:
+    the incident rates are calibrated to Veilig Thuis reports about the other domains'
+    families); in a family that has incidents, it gets worse with the rest."""
+    domain = need.domain
+    if domain == WMO or domain == INCOME:
+        return False
+    return need.state == STATE_WAITING or (domain == VT and need.state == STATE_IN_CARE)
 
 
 class Escalation:

@@ -61,7 +61,7 @@ class Handovers:
         sc = model.scenario
         self.protocol = sc.active_protocol
         self.cfg = sc.handover
-        self.domains = [sc.domains[d] for d in ("wijkteam", "youth", "vt", "shelter")]
+        self.domains = [sc.domains[d] for d in DOMAINS]
         self.wijkteam_mandate = sc.domains.wijkteam.youth_mandate_max_severity
         self.preventive = sc.escalation.preventive_support
         # (professional pid, organisation oid) -> (joint cases as remembered, on day): what is
@@ -79,8 +79,9 @@ class Handovers:
 
     # ------------------------------------------------------------------ triage
     def handled_here(self, org: Organisation, need: Need) -> bool:
-        """Within this organisation's mandate: its own domain, or mild youth needs at the wijkteam."""
-        if need.domain == org.domain:
+        """Within this organisation's mandate: its own domain, the columns it serves as the
+        one social team, or mild youth needs at the wijkteam."""
+        if need.domain == org.domain or need.domain in org.column_cfgs:
             return True
         if org.domain == WIJKTEAM and need.domain == YOUTH:
             return need.severity <= self.wijkteam_mandate or (
@@ -219,8 +220,8 @@ class Handovers:
             flags |= RULE_BOOK
         f = self.familiarity(t, sender.professional, receiver)
         latency = proto.transfer_latency_days * (1 - cfg.familiarity_latency_effect * f)
-        if receiver.domain == YOUTH and proto.municipal_decision:
-            latency += self.domains[YOUTH].decision_latency_days
+        if proto.municipal_decision:  # youth care, Wmo, work and income: a decision first
+            latency += self.domains[receiver.domain].decision_latency_days
         if receiver.specialist:
             flags |= SPECIALIST
             latency += cfg.specialised_latency_days
@@ -235,6 +236,8 @@ class Handovers:
         if flags & PROVINCE_BORDER:
             latency += cfg.province_border_latency_days * (1 - f)
             p_loss += cfg.province_border_info_loss_prob
+        if max(n.severity for n in needs) == 3:  # a crisis: the organisations act at once
+            latency *= cfg.crisis_latency_factor
         rng = m.rng
         if latency > 0:
             latency = float(rng.gamma(cfg.latency_shape, latency / cfg.latency_shape))

@@ -72,6 +72,8 @@ class Model(Protocol):
     protocol: ProtocolConfig  # the protocol in force (a reorganisation may change it)
     scheme_now: str  # the scheme in force, and its options (a reorganisation may change them)
     scheme_options: SchemeOptions
+    columns: str  # "separate" or "integrated" (Scenario.columns)
+    merged_domains: frozenset[int]  # domains served by the social team (integrated columns)
     end_day: float
     measure_from: float
     need_states: list[int]

@@ -121,13 +121,16 @@ class Reorganiser:
         m = self.model
         scheme = cfg.scheme or self.scheme
         options = cfg.schemes or self.options
-        regions = catchments(m.geography, scheme, options)
+        regions = catchments(m.geography, scheme, options, m.columns)
         self.scheme, self.options = scheme, options
         m.scheme_now, m.scheme_options = scheme, options
         created: list[Organisation] = []
         dissolved: list[Organisation] = []
         by_domain = []
         for d, domain in enumerate(DOMAINS):
+            if d in m.merged_domains:  # served by the social team, reorganised with it
+                by_domain.append([])
+                continue
             rs = regions[domain]
             current = {o.catchment_set: o for o in m.orgs_by_domain[d]}
             orgs = []

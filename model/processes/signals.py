@@ -1,5 +1,6 @@
-"""Signals: needs come to light, at the wijkteam (the family, a school, a GP) or as a
-report to Veilig Thuis (melding), and a case opens for them.
+"""Signals: needs come to light, at a column's front door (the wijkteam, or the Wmo or
+Work & Income team for a family whose needs are all theirs) or as a report to Veilig
+Thuis (melding), and a case opens for them.
 
 A report about a family is a first report, a repeat report (hermelding: the family was
 known to Veilig Thuis before) or a follow-up (its case there is still open). New needs of
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from model.agents.organisations import Case
 from model.records.events import Kind, ReportType
-from model.vocabulary import VT, WIJKTEAM, CasePhase, IntakeKind
+from model.vocabulary import INCOME, VT, WIJKTEAM, WMO, CasePhase, IntakeKind
 
 if TYPE_CHECKING:
     from model.agents.families import Family, Need
@@ -25,6 +26,16 @@ REPORT_NOT_VT, REPORT_FIRST = ReportType.NOT_VT, ReportType.FIRST
 REPORT_REPEAT, REPORT_FOLLOW_UP = ReportType.REPEAT, ReportType.FOLLOW_UP
 PHASE_INTAKE = CasePhase.INTAKE
 INTAKE_FULL, INTAKE_SHORT = IntakeKind.FULL, IntakeKind.SHORT
+
+
+def front_door(needs: list[Need]) -> int:
+    """The domain whose team a family goes to first: the wijkteam, unless every need is of
+    the Wmo or the Work & Income column, then that column's own team (the first need's).
+    With integrated columns that team is the social team anyway."""
+    for n in needs:
+        if n.domain != WMO and n.domain != INCOME:
+            return WIJKTEAM
+    return needs[0].domain
 
 
 class Signals:
@@ -45,7 +56,7 @@ class Signals:
             if n.domain == VT:
                 fam.safety = True
         m.escalation.watch(t, fam, needs[0].incident_unit_exponential)
-        org = m.serving(VT if via_vt else WIJKTEAM, fam.municipality)
+        org = m.serving(VT if via_vt else front_door(needs), fam.municipality)
         open_here = fam.open_cases.get(org.oid)
         report = REPORT_NOT_VT
         if via_vt:

@@ -1,5 +1,6 @@
-"""The task columns of the social domain (wijkteam, youth care, Veilig Thuis, shelter):
-incidence, staffing, intake, care and cost, each with its source."""
+"""The task columns of the social domain (wijkteam, youth care, Veilig Thuis, shelter, Wmo
+support, work and income): incidence, staffing, intake, care and cost, each with its
+source."""
 
 from __future__ import annotations
 
@@ -360,6 +361,71 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             "assumption; DESIGN.md: women's shelters often place a woman outside her region",
         ),
     ),
+    "wmo": _sourced(
+        incidence_per_1000_per_year=(
+            6.0,
+            "assumption: adults of the model's families who need Wmo support (begeleiding, "
+            "household help); CBS Monitor Sociaal Domein Wmo counts over a million users of a "
+            "Wmo maatwerkvoorziening, most of them elderly and outside this model's families",
+        ),
+        severity_shares=((0.5, 0.35, 0.15), ASSUMPTION),
+        intake_hours=(2.0, "assumption: the 'keukentafelgesprek', the Wmo's kitchen-table talk"),
+        short_intake_hours=(0.5, ASSUMPTION),
+        registration_admin_hours=(
+            1.5,
+            "assumption: a Wmo request ends in a formal decision (beschikking)",
+        ),
+        care_hours_per_week=(1.0, "assumption: a caseload like the wijkteam's"),
+        care_weeks_mean=((12.0, 26.0, 52.0), ASSUMPTION),
+        success_probability=((0.8, 0.65, 0.5), ASSUMPTION),
+        fte_per_100k=(
+            20.0,
+            "assumption: staffed at the knee, where more staff hardly shortens the wait "
+            "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & "
+            "Income)",
+        ),
+        hourly_cost_eur=(75.0, ASSUMPTION),
+        visits_per_week=(0.3, ASSUMPTION),
+        decision_latency_days=(
+            14.0,
+            "Wmo 2015: a decision within 2 weeks of the request (after an investigation of up "
+            "to 6 weeks)",
+        ),
+    ),
+    "income": _sourced(
+        incidence_per_1000_per_year=(
+            5.0,
+            "assumption: households of the model's families who seek help with income or "
+            "debts (about 90 thousand a year nationally); NVVK's yearly figures of requests for "
+            "municipal debt counselling are of this order (not checked here)",
+        ),
+        severity_shares=((0.4, 0.4, 0.2), ASSUMPTION),
+        intake_hours=(2.0, ASSUMPTION),
+        short_intake_hours=(0.5, ASSUMPTION),
+        registration_admin_hours=(
+            2.0,
+            "assumption: income and debts must be documented before help starts",
+        ),
+        care_hours_per_week=(1.0, "assumption: a caseload like the wijkteam's"),
+        care_weeks_mean=(
+            (8.0, 26.0, 78.0),
+            "assumption; severe: a debt arrangement (schuldregeling) runs about 18 months",
+        ),
+        success_probability=((0.8, 0.6, 0.45), ASSUMPTION),
+        fte_per_100k=(
+            20.0,
+            "assumption: staffed at the knee, where more staff hardly shortens the wait "
+            "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & "
+            "Income)",
+        ),
+        hourly_cost_eur=(75.0, ASSUMPTION),
+        visits_per_week=(0.2, ASSUMPTION),
+        decision_latency_days=(
+            14.0,
+            "assumption inside the legal maxima: Wet gemeentelijke schuldhulpverlening, a first "
+            "talk within 4 weeks; Participatiewet, a decision within 8 weeks",
+        ),
+    ),
 }
 
 
@@ -368,6 +434,8 @@ class Domains(Strict):
     youth: DomainConfig
     vt: DomainConfig
     shelter: DomainConfig
+    wmo: DomainConfig
+    income: DomainConfig
 
     @model_validator(mode="before")
     @classmethod

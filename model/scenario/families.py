@@ -92,6 +92,26 @@ class FamilyConfig(Strict):
         le=1,
         doc="care success multiplier when motivation has faded entirely",
     )
+    retelling_motivation_loss: float = P(
+        0.1,
+        unit="share per story told again",
+        source="assumption (to sweep); seed 004: a family that must tell a serious story again "
+        "and again before anything happens loses heart",
+        ge=0,
+        le=1,
+        doc="each full intake beyond a need's first multiplies the family's motivation for it "
+        "by (1 - this): lower success, more dropout",
+    )
+    continuity_success_bonus: float = P(
+        0.1,
+        unit="share",
+        source="assumption (to sweep); seed 004: one face a family keeps ('het gezicht')",
+        ge=0,
+        le=1,
+        doc="care by the professional who first met the family for the need raises its chance "
+        "of success by this share; a handover or a reorganisation changes the professional, "
+        "and the professional may leave during care (workforce.turnover_per_year)",
+    )
     dropout_max_share: float = P(
         0.25,
         unit="share",
@@ -202,6 +222,15 @@ class HandoverConfig(Strict):
         ge=0,
         le=100,
         doc="sender's extra time translating a case into another rule book's forms and codes",
+    )
+    crisis_latency_factor: float = P(
+        0.5,
+        unit="factor",
+        source="assumption (to sweep); seed 004: in a crisis organisations act together at "
+        "once, below it a case is pushed along the chain",
+        ge=0,
+        le=1,
+        doc="multiplies the latency of a handover of a need at the highest severity (a crisis)",
     )
     specialised_latency_days: float = P(
         14.0,

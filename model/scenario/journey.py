@@ -14,7 +14,7 @@ from model.vocabulary import SOURCES
 
 # ----------------------------------------------------------------------------- journey
 class ScriptedNeed(Strict):
-    domain: Literal["wijkteam", "youth", "vt", "shelter"] = P(
+    domain: Literal["wijkteam", "youth", "vt", "shelter", "wmo", "income"] = P(
         "youth", unit="-", source="-", doc="the domain of the need"
     )
     severity: int = P(2, unit="1-3", source="-", ge=1, le=3, doc="mild, moderate or severe")
@@ -29,7 +29,8 @@ class ScriptedSignal(Strict):
         "wijkteam",
         unit="-",
         source="-",
-        doc="a family at the wijkteam, or a report to Veilig Thuis",
+        doc="a family at a local team (the wijkteam, or the Wmo or Work & Income team when "
+        "every need is theirs), or a report to Veilig Thuis",
     )
     source: str = P("family", unit="-", source="-", doc="who gives the signal (events.SOURCES)")
     needs: list[ScriptedNeed] = P(

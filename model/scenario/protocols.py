@@ -48,8 +48,10 @@ class ProtocolConfig(Strict):
     municipal_decision: bool = P(
         True,
         unit="-",
-        source="Jeugdwet: access to specialised youth care needs a municipal decision (beschikking)",
-        doc="youth-care handovers wait for the municipality's decision",
+        source="Jeugdwet: access to specialised youth care needs a municipal decision "
+        "(beschikking); so do Wmo support (Wmo 2015) and income support (Participatiewet)",
+        doc="handovers to youth care, Wmo and work and income wait for the municipality's "
+        "decision (each domain's decision_latency_days)",
     )
     direct_referral: bool = P(
         False,

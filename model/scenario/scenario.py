@@ -94,6 +94,16 @@ class Scenario(Strict):
     protocol: Literal["referral", "warm", "integrated"] = P(
         "referral", unit="-", source="DESIGN.md", doc="how a case moves between organisations"
     )
+    columns: Literal["separate", "integrated"] = P(
+        "separate",
+        unit="-",
+        source="seed 003 (Jeugd, Wmo, Werk en Inkomen as separate teams); DESIGN.md, Columns",
+        doc="the municipality's own division of labour, across every scheme: 'separate', a "
+        "team per column (wijkteam for Jeugd, a Wmo team, a Work & Income team), each with "
+        "its own intake, rule book and budget, so a need of another column is a handover; "
+        "'integrated', one social team (the wijkteam) with one intake, one rule book and the "
+        "columns' staff pooled (ontschotting)",
+    )
     synthetic: SyntheticGeography = Field(default_factory=SyntheticGeography)
     map: MapConfig = Field(default_factory=MapConfig)
     journey: JourneyConfig = Field(default_factory=JourneyConfig)

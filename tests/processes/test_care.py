@@ -88,7 +88,8 @@ def world():
 
 
 def org(domain):
-    return SimpleNamespace(domain=domain, cfg=scenario().domains[DOMAINS[domain]],
+    cfg = scenario().domains[DOMAINS[domain]]
+    return SimpleNamespace(domain=domain, cfg=cfg, care_cfg=[cfg] * len(DOMAINS),
                            intake_work={k: (0.0, 0.0) for k in IntakeKind},
                            team_for=lambda fam: "team")  # fmt: skip
 
@@ -104,7 +105,7 @@ def queued_case(here, arose, dropout_uniform, *, need_id=1, queued_at=0.0, team=
     """A case waiting at `here` for its first contact, with one need that arose on day
     `arose`; resume_days >= 0 marks care a reorganisation interrupted."""
     need = SimpleNamespace(id=need_id, arose=arose, dropout_uniform=dropout_uniform,
-                           family=None, state=NeedState.WAITING)  # fmt: skip
+                           family=None, state=NeedState.WAITING, faces=0, stories=0)  # fmt: skip
     return SimpleNamespace(org=here, family=None, team=team, needs=[need], sender=sender,
                            resume_days=resume_days, queued_at=queued_at,
                            intake_kind=IntakeKind.FULL, info_lost=False)  # fmt: skip
@@ -119,8 +120,10 @@ def test_late_care_succeeds_less_at_the_set_decay():
     severities = rng.integers(1, 4, N)
     cases = []
     for d, s in zip(delays, severities, strict=True):
+        # handed over (a second face) and told once: neither continuity nor retelling acts
         need = SimpleNamespace(id=0, severity=int(s), arose=100.0, care_start=100.0 + d,
-                               success_uniform=rng.random(), state=NeedState.IN_CARE)  # fmt: skip
+                               success_uniform=rng.random(), state=NeedState.IN_CARE,
+                               domain=YOUTH, faces=2, stories=1)  # fmt: skip
         case = SimpleNamespace(org=youth, own=[need], later=[], family=None)
         care.on_care_end(400.0, case)
         cases.append(case)

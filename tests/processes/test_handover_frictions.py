@@ -59,6 +59,7 @@ def org(oid, domain, catchment, province=0, specialist=False):
     return SimpleNamespace(
         oid=oid, domain=domain, catchment_set=frozenset(catchment), province=province,
         specialist=specialist, buys_specialised=False, team_for=lambda family: None,
+        column_cfgs={},
     )  # fmt: skip
 
 

@@ -146,7 +146,8 @@ def test_costs_and_hours_add_up_from_the_log(tiny_path, tmp_path):
     orgs = pd.read_csv(out / "organisations.csv")
     costs = ev[ev.kind == "transition_cost"]
     hours = ev[ev.kind == "transition_hours"]
-    hourly = {"wijkteam": 75.0, "youth": 90.0, "vt": 85.0, "shelter": 80.0}
+    hourly = {"wijkteam": 75.0, "youth": 90.0, "vt": 85.0, "shelter": 80.0, "wmo": 75.0,
+              "income": 75.0}  # fmt: skip
     paid = hours[hours.aux == 1]
     expected = (
         costs["value"].sum() + (paid["value"] * paid["domain"].map(hourly).astype(float)).sum()

@@ -11,6 +11,7 @@ import pytest
 
 from model.cli.main import main
 from model.scenario import ScenarioError, load_scenario, scenario_from_dict
+from model.vocabulary import DOMAINS
 from model.world.build import build_geography
 from model.world.dutch_map import NL_2023
 from model.world.schemes import catchments
@@ -79,7 +80,7 @@ def test_every_municipality_is_served_in_every_domain(geography, scheme):
             )
             geo = build_geography(sc)
             regions = catchments(geo, scheme, sc.schemes)
-            assert set(regions) == {"wijkteam", "youth", "vt", "shelter"}
+            assert set(regions) == set(DOMAINS)
             for rs in regions.values():
                 assert len(rs.member) == geo.n
                 assert ((rs.member >= 0) & (rs.member < len(rs))).all()
@@ -234,7 +235,8 @@ def test_regions_command_counts_and_unknown_municipality(capsys):
     assert main(["regions", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["municipalities"] == 342 and report["inhabitants"] == 17_590_672
-    assert report["regions"] == {"wijkteam": 342, "youth": 42, "vt": 25, "shelter": 43}
+    assert report["regions"] == {"wijkteam": 342, "youth": 42, "vt": 25, "shelter": 43,
+                                 "wmo": 342, "income": 342}  # fmt: skip
     assert main(["regions", "--municipality", "Hatem"]) == 2
     assert "did you mean Hattem" in capsys.readouterr().err
 

@@ -235,6 +235,13 @@ def _sourced(**pairs: tuple[Any, str]) -> dict[str, tuple[Any, str]]:
     return pairs
 
 
+# The Wmo and Work & Income teams' staffing, (value, source).
+_COLUMN_STAFFING = (
+    20.0,
+    "assumption: staffed at the knee, where more staff hardly shortens the wait "
+    "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & Income)",
+)
+
 # Defaults per domain as (value, source). Anything not listed takes DomainConfig's default.
 DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
     "wijkteam": _sourced(
@@ -378,12 +385,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         care_hours_per_week=(1.0, "assumption: a caseload like the wijkteam's"),
         care_weeks_mean=((12.0, 26.0, 52.0), ASSUMPTION),
         success_probability=((0.8, 0.65, 0.5), ASSUMPTION),
-        fte_per_100k=(
-            20.0,
-            "assumption: staffed at the knee, where more staff hardly shortens the wait "
-            "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & "
-            "Income)",
-        ),
+        fte_per_100k=_COLUMN_STAFFING,
         hourly_cost_eur=(75.0, ASSUMPTION),
         visits_per_week=(0.3, ASSUMPTION),
         decision_latency_days=(
@@ -412,12 +414,7 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             "assumption; severe: a debt arrangement (schuldregeling) runs about 18 months",
         ),
         success_probability=((0.8, 0.6, 0.45), ASSUMPTION),
-        fte_per_100k=(
-            20.0,
-            "assumption: staffed at the knee, where more staff hardly shortens the wait "
-            "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & "
-            "Income)",
-        ),
+        fte_per_100k=_COLUMN_STAFFING,
         hourly_cost_eur=(75.0, ASSUMPTION),
         visits_per_week=(0.2, ASSUMPTION),
         decision_latency_days=(

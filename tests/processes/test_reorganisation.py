@@ -179,18 +179,18 @@ def test_costs_and_hours_add_up_from_the_log(tiny_path, tmp_path):
 
 def test_recovery_days_are_the_daily_table_counted_by_hand(tiny_path, tmp_path):
     """Regions redrawn without a better protocol and a tight tolerance: this run is back
-    within 1 % only 35 days after the reorganisation (not on its first day, as above)."""
+    within 2 % only 80 days after the reorganisation (not on its first day, as above)."""
     path = tmp_path / "reorg.toml"
     path.write_text(
         tiny_path.read_text().replace("years = 0.5", "years = 1.0")
-        + "\n[recovery]\ntolerance_share = 0.01\nconfirm_days = 60\n"
+        + "\n[recovery]\ntolerance_share = 0.02\nconfirm_days = 60\n"
         + '\n[[reorganisation]]\nat_day = 60\nscheme = "aligned"\n'
     )
     out = tmp_path / "res"
     assert main(["run", str(path), "--out", str(out), "--seed", "2"]) == 0
     s = json.loads((out / "summary.json").read_text())
     rec = pd.read_csv(out / "reorganisation_recovery.csv")
-    assert s["recovery_days"] == recovered_on(rec, AT_DAY, tolerance=0.01, confirm=60) > 0
+    assert s["recovery_days"] == recovered_on(rec, AT_DAY, tolerance=0.02, confirm=60) > 0
 
 
 def recovered_on(rec: pd.DataFrame, at_day: int, tolerance: float, confirm: int) -> float:

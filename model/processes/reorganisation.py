@@ -270,7 +270,10 @@ class Reorganiser:
         fam = case.family
         old = case.org
         to = self._successor(old, fam)
-        in_care = case.phase == CasePhase.CARE
+        # Care an earlier reorganisation interrupted, still in its re-intake, is care too:
+        # it keeps its needs in care and the time it had left.
+        resuming = case.id in self.interrupted
+        in_care = case.phase == CasePhase.CARE or resuming
         if in_care:
             needs = list(case.own) + [n for n, _ in case.later]
         else:
@@ -279,8 +282,12 @@ class Reorganiser:
         if in_care:
             new.own = list(case.own)
             new.later = list(case.later)
-            new.resume_days = max(0.0, (care_ends if care_ends is not None else t) - t)
-            self.interrupted[new.id] = t
+            if resuming:
+                new.resume_days = case.resume_days
+                self.interrupted[new.id] = self.interrupted.pop(case.id)
+            else:
+                new.resume_days = max(0.0, (care_ends if care_ends is not None else t) - t)
+                self.interrupted[new.id] = t
         case.later = []
         m.care.on_close(t, case)
         fam.open_cases.setdefault(to.oid, []).append(new)

@@ -18,7 +18,16 @@ from model.records.events import Kind
 from model.runs.run import finished_model
 from model.runs.statistics import mean_ci
 from model.scenario import load_scenario
-from model.vocabulary import DOMAINS, SCHEMES, SHELTER, VT, WIJKTEAM, YOUTH, IntakeKind
+from model.vocabulary import (
+    COLUMN_DOMAINS,
+    DOMAINS,
+    SCHEMES,
+    SHELTER,
+    VT,
+    WIJKTEAM,
+    YOUTH,
+    IntakeKind,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MMC = ROOT / "scenarios" / "validation" / "mmc.toml"
@@ -94,10 +103,12 @@ def test_equal_fte_gives_equal_capacity_in_every_scheme():
     caps = {}
     for scheme in SCHEMES:
         m = SocialDomainModel(load_scenario(PATCHWORK, {"scheme": scheme}), 1)
-        caps[scheme] = [sum(o.capacity for o in m.orgs if o.domain == d) for d in range(4)]
-        fte = [sum(o.fte for o in m.orgs if o.domain == d) for d in range(4)]
+        caps[scheme] = [
+            sum(o.capacity for o in m.orgs if o.domain == d) for d in range(len(DOMAINS))
+        ]
+        fte = [sum(o.fte for o in m.orgs if o.domain == d) for d in range(len(DOMAINS))]
         hours = m.workforce.weekly_hours_per_fte
-        for d in range(4):
+        for d in range(len(DOMAINS)):
             load = m.dom[d].care_hours_per_week
             # capacity is the domain's FTE in slots, rounded once (plus a slot for any
             # organisation whose share rounds to none)
@@ -153,6 +164,7 @@ def test_familiarity_shortens_every_handover_not_only_across_borders():
             "years": 0.5,
             "warmup_days": 200,
             "handover.latency_shape": 1000.0,
+            "handover.crisis_latency_factor": 1.0,  # familiarity alone
             "scheme": "centralised",
         },
     )
@@ -166,7 +178,8 @@ def test_familiarity_shortens_every_handover_not_only_across_borders():
     checked = 0
     for case, latency, to in zip(a["case"][sent].tolist(), a["value"][sent].tolist(),
                                  a["detail"][sent].tolist(), strict=True):  # fmt: skip
-        if case not in fam_of or flags_of[case] or m.orgs[to].domain == YOUTH or latency == 0:
+        decides = sc.domains[DOMAINS[m.orgs[to].domain]].decision_latency_days > 0
+        if case not in fam_of or flags_of[case] or decides or latency == 0:
             continue
         f = fam_of[case]
         expected = proto.transfer_latency_days * (1 - cfg.familiarity_latency_effect * f)
@@ -237,7 +250,8 @@ def test_a_handover_into_another_rule_book_costs_extra_paperwork():
     values = set(np.round(a["value"][retyping], 9).tolist())
     base = sc.active_protocol.sender_admin_hours
     assert values == {base, base + sc.handover.rule_book_crossing_admin_hours}
-    # and only a handover between a Veilig Thuis region and a municipality's rules crosses
+    # and only a handover between a Veilig Thuis region and a municipality's rules, or
+    # between two of the municipality's separate columns, crosses
     received = a["kind"] == Kind.HANDOVER_RECEIVED
     crossed = (a["aux"][received] & 8) > 0
     senders = a["detail"][received][crossed]
@@ -245,7 +259,10 @@ def test_a_handover_into_another_rule_book_costs_extra_paperwork():
         (m.orgs[s].domain, int(d))
         for s, d in zip(senders, a["domain"][received][crossed], strict=True)
     }
-    assert all(VT in pair or SHELTER in pair for pair in domains)
+    column = {d: c for c, ds in COLUMN_DOMAINS.items() for d in ds}
+    assert all(
+        VT in pair or SHELTER in pair or column[pair[0]] != column[pair[1]] for pair in domains
+    )
 
 
 # ----------------------------------------------------------------------------- governance

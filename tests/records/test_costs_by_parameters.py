@@ -95,7 +95,8 @@ def case_at(o, needs, open_elsewhere=()):
 
 def need(i, severity=2):
     return SimpleNamespace(id=i, severity=severity, preventive=False, care_length_quantile=0.5,
-                           care_length_normal_score=0.0, state=NeedState.WAITING)  # fmt: skip
+                           care_length_normal_score=0.0, state=NeedState.WAITING, domain=YOUTH,
+                           faces=0, stories=0)  # fmt: skip
 
 
 @pytest.fixture

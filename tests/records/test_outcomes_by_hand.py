@@ -45,8 +45,8 @@ def info(measure_from=100.0, end_day=200.0) -> RunInfo:
         end_day=end_day,
         org_domain=ORG_DOMAIN,
         org_region=ORG_REGION,
-        hourly_cost_eur=np.array([100.0, 120.0, 110.0, 90.0]),
-        day_cost_eur=np.array([0.0, 0.0, 0.0, 200.0]),
+        hourly_cost_eur=np.array([100.0, 120.0, 110.0, 90.0, 75.0, 75.0]),
+        day_cost_eur=np.array([0.0, 0.0, 0.0, 200.0, 0.0, 0.0]),
         fte_total=12.5,
     )
 

@@ -24,7 +24,7 @@ from model.runs.run import finished_model, replication_seeds
 from model.runs.statistics import mean_ci
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.sweeps.evaluators import map_in_order
-from model.vocabulary import VT, WIJKTEAM, YOUTH
+from model.vocabulary import INCOME, VT, WIJKTEAM, WMO, YOUTH
 
 DEFAULT_SCENARIO = Path("scenarios") / "patchwork.toml"
 # 474 thousand young people in youth care are 10.6 % of those under 23: 4.47 million,
@@ -34,6 +34,9 @@ YOUNG_SOURCE = (
     "derived: CBS Jeugdmonitor 2024, 474 thousand = 10.6 % of those under 23, i.e. "
     "4.47 million of 17.59 million inhabitants (25.4 %)"
 )
+# NVVK (the Dutch association for debt counselling) yearly figures.
+NVVK_REQUESTS_2022 = 75_531
+NVVK_VIA_WIJKTEAMS_2018 = 11_000
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,55 @@ TARGETS: tuple[Target, ...] = (
         "domains.youth.hourly_cost_eur, care_hours_per_week, care_weeks_mean",
         indicative=True,
     ),
+    Target(
+        "debt_help_requests_per_1000",
+        "Work & Income: requests for help with debts a year",
+        NVVK_REQUESTS_2022 / 17_590.672,
+        0.9 * NVVK_REQUESTS_2022 / 17_590.672,
+        1.1 * (NVVK_REQUESTS_2022 + NVVK_VIA_WIJKTEAMS_2018) / 17_590.672,
+        "per 1000 inhabitants",
+        "NVVK jaarverslag 2022: 75,531 requests to its members (4.3 per 1000 inhabitants); "
+        "band up to the ~11,000 more that NVVK members knew of at wijkteams (2018), +10 %",
+        "domains.income.incidence_per_1000_per_year",
+    ),
+    Target(
+        "debt_help_wait_days",
+        "Work & Income: days from request to first talk",
+        11.0,
+        7.0,
+        28.0,
+        "days",
+        "NVVK jaarverslagen 2019, 2021, 2022: an appointment within 11 days on average (crises "
+        "within 3 working days); band up to the legal 4 weeks (Wet gemeentelijke "
+        "schuldhulpverlening)",
+        "domains.income.fte_per_100k, domains.income.care_weeks_mean",
+    ),
+    Target(
+        "youth_households_with_wmo_share",
+        "households in youth care that also have Wmo support",
+        0.10,
+        0.08,
+        0.12,
+        "share of households",
+        "indicative, CBS 'Gebruik voorzieningen sociaal domein' (households): Utrecht 2024 "
+        "710 of 7,320 (9.7 %), Zutphen 2022 160 of 1,350 (11.9 %), Heerlen 1st half 2023 "
+        "130 of 1,575 (8.3 %); no national figure at hand",
+        "families.need_correlation, domains.wmo.incidence_per_1000_per_year",
+        indicative=True,
+    ),
+    Target(
+        "youth_households_with_income_share",
+        "households in youth care that also have Work & Income help",
+        0.15,
+        0.12,
+        0.21,
+        "share of households",
+        "indicative, CBS 'Gebruik voorzieningen sociaal domein' (households, Participatiewet): "
+        "Utrecht 2024 1,065 of 7,320 (14.5 %), Zutphen 2022 165 of 1,350 (12.2 %), Heerlen "
+        "1st half 2023 325 of 1,575 (20.6 %); no national figure at hand",
+        "families.need_correlation, domains.income.incidence_per_1000_per_year",
+        indicative=True,
+    ),
 )
 
 
@@ -180,6 +232,20 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
         np.array([first_contact.get(n, np.inf) for n in a["need"][opened].tolist()]) - opened_t
     )
 
+    # Work & Income: requests (its needs), and the days a case waited at a Work & Income team
+    # for its first talk (ASSIGNED's value, from joining the queue).
+    income_requests_t = t[is_need & (a["domain"] == INCOME)]
+    income_first = (kind == Kind.ASSIGNED) & (a["domain"] == INCOME)
+    income_first_t, income_waited = t[income_first], a["value"][income_first]
+    # Households in youth care that also have help of the Wmo or Work & Income column, by
+    # whoever gives it (a wijkteam or one social team counts, as in CBS's counts).
+    family_of = dict(zip(a["need"][is_need].tolist(), a["family"][is_need].tolist(), strict=True))
+    cared = a["need"][start].tolist()
+    cared_from = t[start]
+    cared_to = np.array([end_of.get(n, np.inf) for n in cared])
+    cared_domain = np.array([need_domain[n] for n in cared], dtype=np.int64)
+    cared_family = np.array([family_of[n] for n in cared], dtype=np.int64)
+
     out: dict[str, list[float]] = {tg.key: [] for tg in TARGETS}
     n_years = int(sc.years + 1e-9)
     for y in range(n_years):
@@ -211,6 +277,27 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
         hours = youth_hours & (t >= y0) & (t < y1)
         cost = float(a["value"][hours].sum()) * hourly[YOUTH]
         out["youth_cost_per_client_eur"].append(cost / clients if clients else np.nan)
+        requests = (income_requests_t >= y0) & (income_requests_t < y1)
+        out["debt_help_requests_per_1000"].append(int(requests.sum()) / population * 1000)
+        first = (income_first_t >= y0) & (income_first_t < y1)
+        out["debt_help_wait_days"].append(
+            float(income_waited[first].mean()) if first.any() else np.nan
+        )
+        helped = (cared_from < y1) & (cared_to >= y0)
+        families = {
+            d: set(cared_family[helped & (cared_domain == d)].tolist())
+            for d in (YOUTH, WMO, INCOME)
+        }
+        youth_families = families[YOUTH]
+        for key, other in (
+            ("youth_households_with_wmo_share", WMO),
+            ("youth_households_with_income_share", INCOME),
+        ):
+            out[key].append(
+                len(youth_families & families[other]) / len(youth_families)
+                if youth_families
+                else np.nan
+            )
     return out
 
 

@@ -173,6 +173,8 @@ def build(
             "name": n,
             "scheme": L.get(f"scheme.{p.get('scheme')}", str(p.get("scheme"))),
             "protocol": L.get(f"protocol.{p.get('protocol')}", str(p.get("protocol"))),
+            # Folders written before issue 15 have no columns: they were separate.
+            "columns": L(f"columns.{p.get('columns', 'separate')}"),
             "baseline": n == baseline,
         })  # fmt: skip
     context = {

@@ -235,13 +235,6 @@ def _sourced(**pairs: tuple[Any, str]) -> dict[str, tuple[Any, str]]:
     return pairs
 
 
-# The Wmo and Work & Income teams' staffing, (value, source).
-_COLUMN_STAFFING = (
-    20.0,
-    "assumption: staffed at the knee, where more staff hardly shortens the wait "
-    "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & Income)",
-)
-
 # Defaults per domain as (value, source). Anything not listed takes DomainConfig's default.
 DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
     "wijkteam": _sourced(
@@ -385,7 +378,11 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
         care_hours_per_week=(1.0, "assumption: a caseload like the wijkteam's"),
         care_weeks_mean=((12.0, 26.0, 52.0), ASSUMPTION),
         success_probability=((0.8, 0.65, 0.5), ASSUMPTION),
-        fte_per_100k=_COLUMN_STAFFING,
+        fte_per_100k=(
+            20.0,
+            "assumption: staffed at the knee, where more staff hardly shortens the wait "
+            "(26 FTE: 1 day less from signal to care; docs/calibration.md, Wmo and Work & Income)",
+        ),
         hourly_cost_eur=(75.0, ASSUMPTION),
         visits_per_week=(0.3, ASSUMPTION),
         decision_latency_days=(
@@ -396,10 +393,11 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
     ),
     "income": _sourced(
         incidence_per_1000_per_year=(
-            5.0,
-            "assumption: households of the model's families who seek help with income or "
-            "debts (about 90 thousand a year nationally); NVVK's yearly figures of requests for "
-            "municipal debt counselling are of this order (not checked here)",
+            3.6,
+            "calibrated to NVVK jaarverslag 2022: 75,531 requests for debt counselling (4.3 per "
+            "1000 inhabitants), more via wijkteams; with recurrences the model then counts 5.0 "
+            "requests per 1000 (sdsim calibrate: debt_help_requests_per_1000; "
+            "docs/calibration.md)",
         ),
         severity_shares=((0.4, 0.4, 0.2), ASSUMPTION),
         intake_hours=(2.0, ASSUMPTION),
@@ -414,7 +412,11 @@ DOMAIN_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
             "assumption; severe: a debt arrangement (schuldregeling) runs about 18 months",
         ),
         success_probability=((0.8, 0.6, 0.45), ASSUMPTION),
-        fte_per_100k=_COLUMN_STAFFING,
+        fte_per_100k=(
+            12.5,
+            "calibrated near saturation: NVVK 2019-2022, a first talk within 11 days on average "
+            "(sdsim calibrate: debt_help_wait_days; docs/calibration.md)",
+        ),
         hourly_cost_eur=(75.0, ASSUMPTION),
         visits_per_week=(0.2, ASSUMPTION),
         decision_latency_days=(

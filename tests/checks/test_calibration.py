@@ -37,6 +37,30 @@ def test_figures_match_the_log_counted_by_hand(tiny):
     at_wijkteam = (users.domain == "wijkteam").mean()  # the care_start's domain is its org's
     assert np.isclose(fig["wijkteam_share_of_youth_care"][0], at_wijkteam)
     assert 0 < at_wijkteam < 1
+    # Work & Income: its needs arising in the year; the queue days of first contacts there.
+    in_year = (ev.time >= y0) & (ev.time < y1)
+    requests = ((ev.kind == "need") & (ev.domain == "income") & in_year).sum()
+    assert requests > 10
+    assert fig["debt_help_requests_per_1000"][0] == requests / pop * 1000
+    first_talks = ev[(ev.kind == "assigned") & (ev.domain == "income") & in_year]
+    assert len(first_talks) > 10
+    assert np.isclose(fig["debt_help_wait_days"][0], first_talks.value.mean())
+    # Households in youth care that also have Wmo or Work & Income care in the year.
+    need_family = ev[ev.kind == "need"].set_index("need")
+    cared = ev[ev.kind == "care_start"].set_index("need")
+    cared = cared.assign(
+        stop=end.reindex(cared.index).fillna(np.inf).to_numpy(),
+        need_domain=need_family.domain.reindex(cared.index).to_numpy(),
+    )
+    cared = cared[(cared.time < y1) & (cared.stop >= y0)]
+    households = {d: set(cared.family[cared.need_domain == d]) for d in ("youth", "wmo", "income")}
+    for key, other in (
+        ("youth_households_with_wmo_share", "wmo"),
+        ("youth_households_with_income_share", "income"),
+    ):
+        both = len(households["youth"] & households[other])
+        assert both > 0
+        assert np.isclose(fig[key][0], both / len(households["youth"]))
 
 
 def test_calibrate_command_reports_every_target_and_changes_nothing(tiny, tiny_path, capsys):

@@ -178,13 +178,15 @@ def test_costs_and_hours_add_up_from_the_log(tiny_path, tmp_path):
 
 
 def test_recovery_days_are_the_daily_table_counted_by_hand(tiny_path, tmp_path):
-    """Regions redrawn without a better protocol and a tight tolerance: this run is back
-    within 2 % only 80 days after the reorganisation (not on its first day, as above)."""
+    """Every municipality made to run every domain, without a better protocol, and a tight
+    tolerance: this run is back within 2 % only 149 days after the reorganisation (not on
+    its first day, as above). A redraw to aligned regions, the case before issue 15's
+    calibration of Work & Income, no longer recovers within 2 % inside the year."""
     path = tmp_path / "reorg.toml"
     path.write_text(
         tiny_path.read_text().replace("years = 0.5", "years = 1.0")
         + "\n[recovery]\ntolerance_share = 0.02\nconfirm_days = 60\n"
-        + '\n[[reorganisation]]\nat_day = 60\nscheme = "aligned"\n'
+        + '\n[[reorganisation]]\nat_day = 60\nscheme = "decentralised"\n'
     )
     out = tmp_path / "res"
     assert main(["run", str(path), "--out", str(out), "--seed", "2"]) == 0

@@ -36,6 +36,7 @@ def test_every_figure_the_report_names_has_a_label_in_both_languages():
     needed += [f"mkba.stakeholder.{s.value}" for s in mkba.Stakeholder]
     needed += [f"limits.{k}" for k in LIMITS]
     needed += [f"scheme.{s}" for s in SCHEMES] + [f"protocol.{p}" for p in PROTOCOLS]
+    needed += [f"columns.{c}" for c in ("separate", "integrated")]
     needed += [f"param.{name}{part}" for name, *_ in DEFAULTS.describe()
                for part in ("", ".unit", ".source")]  # fmt: skip
     for lang in LANGUAGES:

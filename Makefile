@@ -29,6 +29,7 @@ demo: $(STAMP)
 reorganise: $(STAMP)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/reorganise_aligned.toml \
 	    scenarios/reorganise_centralised.toml scenarios/cooperate_from_year2.toml \
+	    scenarios/reorganise_integrated_columns.toml \
 	    --years 5 --replications 3 --workers 2 --out results/reorganise_or_cooperate
 
 test: $(STAMP)

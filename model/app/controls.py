@@ -29,12 +29,15 @@ from model.scenario.domains import DOMAIN_DEFAULTS
 SHOWN: tuple[str, ...] = (
     "scheme",
     "protocol",
+    "columns",  # separate teams per column, or one social team
     "schemes.*",  # every scheme option: new scheme mechanisms appear by themselves
     "domains.*.fte_per_100k",  # staffing, which sets the utilisation
     "domains.*.team_fte",  # the size of a team: the unit that queues (pooling)
     "protocols.<protocol>.transfer_latency_days",
     "protocols.<protocol>.municipal_decision",
     "families.motivation_decay_days",  # the motivation window
+    "families.retelling_motivation_loss",  # what telling the story again costs
+    "families.continuity_success_bonus",  # what keeping one professional gives
     "warmup_days",
 )
 

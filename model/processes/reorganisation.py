@@ -1,8 +1,11 @@
-"""Reorganisation: a scheduled change of scheme and/or protocol, and what getting there costs.
+"""Reorganisation: a scheduled change of scheme, protocol and/or columns, and what getting
+there costs.
 
 At a scheduled day (DESIGN.md, process 6) the scheme's catchments are drawn again. An
 organisation whose catchment is unchanged carries on; the others are dissolved and new
-ones created (so a reorganisation to the scheme in force changes nothing). Then:
+ones created (so a reorganisation to the scheme in force changes nothing). Merging the
+columns dissolves every wijkteam, Wmo and Work & Income team and creates one social team
+per municipality in their place. Then:
 
 - open cases of a dissolved organisation move to the newly responsible one. A handover on
   its way, or a family waiting in the queue, moves as it is (nothing was done yet, so no
@@ -38,7 +41,7 @@ import numpy as np
 
 from model.agents.organisations import Case, make_organisation
 from model.records.events import Kind, LossReason, TransitionItem
-from model.vocabulary import DOMAINS, SHELTER, CasePhase
+from model.vocabulary import COLUMN_TEAMS, DOMAINS, SHELTER, WIJKTEAM, CasePhase
 from model.world.schemes import catchments
 
 if TYPE_CHECKING:
@@ -97,7 +100,7 @@ class Reorganiser:
             m.protocol = m.handovers.protocol = getattr(m.scenario.protocols, cfg.protocol)
             self.protocol = cfg.protocol
         created: list[Organisation] = []
-        if cfg.scheme is not None or cfg.schemes is not None:
+        if cfg.scheme is not None or cfg.schemes is not None or cfg.columns is not None:
             loss = cfg.productivity_loss_new_organisation
             created = self._redraw(
                 t, cfg, loss + (cfg.productivity_loss_new_protocol if new_protocol else 0)
@@ -117,10 +120,18 @@ class Reorganiser:
             self._hours(t, org, LossReason.TRAINING, hours, True)
 
     def _redraw(self, t: float, cfg: ReorganisationConfig, loss: float) -> list[Organisation]:
-        """New catchments: unchanged organisations carry on, the others are replaced."""
+        """New catchments: unchanged organisations carry on, the others are replaced.
+
+        Merging the columns replaces every wijkteam by a social team (a new organisation
+        with the three columns' staff and one rule book) and dissolves the Wmo and Work &
+        Income teams, whose cases move to it like any others."""
         m = self.model
         scheme = cfg.scheme or self.scheme
         options = cfg.schemes or self.options
+        merge = cfg.columns is not None and cfg.columns != m.columns
+        if merge:
+            m.columns = cfg.columns
+            m.merged_domains = frozenset(d for d in COLUMN_TEAMS if d != WIJKTEAM)
         regions = catchments(m.geography, scheme, options, m.columns)
         self.scheme, self.options = scheme, options
         m.scheme_now, m.scheme_options = scheme, options
@@ -129,10 +140,14 @@ class Reorganiser:
         by_domain = []
         for d, domain in enumerate(DOMAINS):
             if d in m.merged_domains:  # served by the social team, reorganised with it
+                dissolved.extend(m.orgs_by_domain[d])  # none, unless the columns merge now
                 by_domain.append([])
                 continue
             rs = regions[domain]
             current = {o.catchment_set: o for o in m.orgs_by_domain[d]}
+            if merge and d == WIJKTEAM:
+                dissolved.extend(current.values())
+                current = {}
             orgs = []
             for r in range(len(rs)):
                 org = current.pop(frozenset(np.flatnonzero(rs.member == r).tolist()), None)

@@ -49,6 +49,13 @@ class ReorganisationConfig(Strict):
     protocol: Literal["referral", "warm", "integrated"] | None = P(
         None, unit="-", source="DESIGN.md", doc="the new protocol (default: keep it)"
     )
+    columns: Literal["integrated"] | None = P(
+        None,
+        unit="-",
+        source="seed 003: ontschotting, the columns' teams merged into one social team",
+        doc="merge the wijkteam, Wmo and Work & Income teams into one social team (from "
+        "separate columns; the way back is not modelled)",
+    )
     cases_in_care: Literal["continue", "transfer"] = P(
         "continue",
         unit="-",
@@ -166,8 +173,10 @@ class ReorganisationConfig(Strict):
     def _when_and_what(self) -> ReorganisationConfig:
         if (self.at_year is None) == (self.at_day is None):
             raise ValueError("give exactly one of at_year and at_day")
-        if self.scheme is None and self.schemes is None and self.protocol is None:
-            raise ValueError("give a scheme (and/or schemes options) or a protocol to change to")
+        if (self.scheme, self.schemes, self.protocol, self.columns) == (None, None, None, None):
+            raise ValueError(
+                "give a scheme (and/or schemes options), a protocol or columns to change to"
+            )
         return self
 
     def day(self) -> int:

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from model.cli.main import main
 from model.engine.simulation import SocialDomainModel
-from model.records.events import Kind
+from model.records.events import Kind, TransitionItem
 from model.records.metrics import frame
 from model.runs.counterfactual import FIGURES, Profile, recovery, rolling_delay
 from model.runs.run import run
-from model.vocabulary import CasePhase
+from model.vocabulary import INCOME, WIJKTEAM, WMO, CasePhase
 from tests.engine.test_invariants import check_families_accounted, check_hours
 
 AT_DAY = 60  # of the measured period; tiny.toml warms up for 60 days
@@ -311,14 +311,17 @@ def test_rolling_delay_of_a_constructed_profile():
     policy=st.sampled_from(["continue", "transfer"]),
     gap=st.sampled_from([0.0, 20.0]),
     then=st.sampled_from([None, "patchwork", "centralised", "aligned"]),
+    merge=st.booleans(),
     seed=st.integers(0, 2**32),
 )
 def test_invariants_hold_through_any_reorganisation(
-    tiny, start, to, protocol, policy, gap, then, seed
+    tiny, start, to, protocol, policy, gap, then, merge, seed
 ):
-    if to is None and protocol is None:
+    if to is None and protocol is None and not merge:
         to = "aligned"
     change = {"cases_in_care": policy, "contracting_gap_days": gap}
+    if merge:  # the columns' teams become one social team
+        change["columns"] = "integrated"
     if to is not None:
         change["scheme"] = to
     if protocol is not None:
@@ -354,3 +357,48 @@ def test_waiting_need_days_by_hand(tiny):
     interrupted = (back.reindex(moved.index).fillna(end) - moved).sum()
     assert interrupted > 0
     assert profile(a, model.run_info()).waiting.sum() == pytest.approx(waited + interrupted)
+
+
+@pytest.mark.parametrize("policy", ["continue", "transfer"])
+def test_merging_the_columns_makes_one_social_team_per_municipality(tiny, policy):
+    """Ontschotting as a reorganisation: every wijkteam, Wmo and Work & Income team is
+    dissolved, one social team per municipality takes their staff together and their
+    cases, and no need is handed over to a Wmo or Work & Income team afterwards."""
+    sc = reorganised(tiny, columns="integrated", cases_in_care=policy)
+    model = SocialDomainModel(sc, seed=3).run()
+    check_families_accounted(model)
+    check_hours(model)
+    day = model.measure_from + AT_DAY
+    n_mun = len(model.geography.population)
+    columns = (WIJKTEAM, WMO, INCOME)
+    old = [o for o in model.orgs if o.domain in columns and not o.active]
+    new = [o for o in model.orgs if o.domain in columns and o.active and not o.specialist]
+    assert len(old) == 3 * n_mun and {o.domain for o in old} == set(columns)
+    assert len(new) == n_mun and {o.domain for o in new} == {WIJKTEAM}
+    assert model.columns == "integrated" and model.merged_domains == {WMO, INCOME}
+    # The social team's staff: the three columns' FTE per 100k together (the same rule as a
+    # run that starts integrated).
+    start = SocialDomainModel(tiny.replace(years=1.0, columns="integrated"), seed=3)
+    fte = {o.catchment_set: o.fte for o in start.orgs if o.domain == WIJKTEAM and not o.specialist}
+    assert {o.catchment_set: o.fte for o in new} == pytest.approx(fte)
+    assert all(set(o.column_cfgs) == {WMO, INCOME} for o in new)
+    assert (model.rule_book[WMO] == model.rule_book[WIJKTEAM]).all()
+    a = model.log.arrays()
+    kind, t = a["kind"], a["time"]
+    # Costs: 3 organisations dissolved and 1 created per municipality.
+    cost = kind == Kind.TRANSITION_COST
+    items = a["detail"][cost]
+    assert (items == TransitionItem.ORGANISATION_DISSOLVED).sum() == 3 * n_mun
+    assert (items == TransitionItem.ORGANISATION_CREATED).sum() == n_mun
+    # After the day no handover goes to a Wmo or Work & Income team, and every case still
+    # open there moved to a social team (transfer) or finishes where it is (continue).
+    org_domain = np.array([o.domain for o in model.orgs])
+    sent = (kind == Kind.HANDOVER_SENT) & (t >= day)
+    assert not np.isin(org_domain[a["detail"][sent]], [WMO, INCOME]).any()
+    moved = (kind == Kind.TRANSFER) & np.isin(org_domain[np.maximum(a["detail"], 0)], [WMO, INCOME])
+    assert moved.any()
+    assert (org_domain[a["org"][moved]] == WIJKTEAM).all()
+    # A dissolved team takes no new family: its queue moved with the rest.
+    first = (kind == Kind.ASSIGNED) & (t >= day)
+    assert first.sum() > 100
+    assert not np.isin(org_domain[a["org"][first]], [WMO, INCOME]).any()

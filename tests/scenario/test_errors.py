@@ -45,6 +45,13 @@ def test_unknown_key_in_a_list_of_tables(tmp_path):
     line = error_of(f, "years = 3\n[[reorganisation]]\nat_year = 1\nscheme = 'aligned'\nhue = 1\n")
     assert line.startswith(f"{f}: reorganisation.0.hue: unknown key (allowed: ")
     assert "at_year" in line and "scheme" in line
+    # Splitting one social team into columns again is not modelled: the way there only.
+    back = "years = 3\n[[reorganisation]]\nat_year = 1\ncolumns = 'separate'\n"
+    assert error_of(f, back) == f"{f}: reorganisation.0.columns: Input should be 'integrated'"
+    nothing = "years = 3\n[[reorganisation]]\nat_year = 1\n"
+    assert error_of(f, nothing).endswith(
+        "give a scheme (and/or schemes options), a protocol or columns to change to"
+    )
 
 
 def test_wrong_type_and_out_of_range(tmp_path):

@@ -117,7 +117,7 @@ def run(
     orgs = model.organisation_table() if detail else None
     # The outcomes come from the log alone. The model's state (families, cases, queues,
     # the clock) is let go before the log is read into columns, when memory peaks: at the
-    # end of a national five-year run it is about a quarter of the process.
+    # end of a national five-year run it is about a fifth of the peak (docs/performance.md).
     del model
     gc.collect()
     arrays = log.arrays()

@@ -38,6 +38,15 @@ COLUMN_DOMAINS: dict[str, tuple[int, ...]] = {
 COLUMN_TEAMS: tuple[int, ...] = (WIJKTEAM, WMO, INCOME)  # each column's local front door
 COLUMN_ARRANGEMENTS: tuple[str, ...] = ("separate", "integrated")
 
+
+def merged_domains(columns: str) -> frozenset[int]:
+    """The columns whose teams the wijkteam absorbs: none when separate; Wmo and Work &
+    Income when integrated (one social team, no organisations of their own)."""
+    if columns == "integrated":
+        return frozenset(d for d in COLUMN_TEAMS if d != WIJKTEAM)
+    return frozenset()
+
+
 # Which organisation serves which municipality in each domain.
 SCHEMES: tuple[str, ...] = ("patchwork", "centralised", "decentralised", "aligned", "cooperating")
 

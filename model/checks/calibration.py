@@ -27,9 +27,11 @@ from model.sweeps.evaluators import map_in_order
 from model.vocabulary import INCOME, VT, WIJKTEAM, WMO, YOUTH
 
 DEFAULT_SCENARIO = Path("scenarios") / "patchwork.toml"
+NL_INHABITANTS = 17_590_672  # CBS, 2022: national counts become rates per inhabitant
+PER_1000 = NL_INHABITANTS / 1000
 # 474 thousand young people in youth care are 10.6 % of those under 23: 4.47 million,
 # of 17.59 million inhabitants.
-YOUNG_SHARE = 474_000 / 0.106 / 17_590_672
+YOUNG_SHARE = 474_000 / 0.106 / NL_INHABITANTS
 YOUNG_SOURCE = (
     "derived: CBS Jeugdmonitor 2024, 474 thousand = 10.6 % of those under 23, i.e. "
     "4.47 million of 17.59 million inhabitants (25.4 %)"
@@ -78,9 +80,9 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "vt_reports_per_1000",
         "Veilig Thuis reports a year",
-        120_000 / 17_590.672,
-        0.9 * 120_000 / 17_590.672,
-        1.1 * 120_000 / 17_590.672,
+        120_000 / PER_1000,
+        0.9 * 120_000 / PER_1000,
+        1.1 * 120_000 / PER_1000,
         "per 1000 inhabitants",
         "CBS Beleidsinformatie Veilig Thuis: ~120 thousand (2021) over 17.59 million; "
         "127,340 in 2023 (StatLine 85361NED) lies inside the band",
@@ -144,9 +146,9 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "debt_help_requests_per_1000",
         "Work & Income: requests for help with debts a year",
-        NVVK_REQUESTS_2022 / 17_590.672,
-        0.9 * NVVK_REQUESTS_2022 / 17_590.672,
-        1.1 * (NVVK_REQUESTS_2022 + NVVK_VIA_WIJKTEAMS_2018) / 17_590.672,
+        NVVK_REQUESTS_2022 / PER_1000,
+        0.9 * NVVK_REQUESTS_2022 / PER_1000,
+        1.1 * (NVVK_REQUESTS_2022 + NVVK_VIA_WIJKTEAMS_2018) / PER_1000,
         "per 1000 inhabitants",
         "NVVK jaarverslag 2022: 75,531 requests to its members (4.3 per 1000 inhabitants); "
         "band up to the ~11,000 more that NVVK members knew of at wijkteams (2018), +10 %",
@@ -203,17 +205,23 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
     hourly = np.array([d.hourly_cost_eur for d in model.dom])
     kind, t = a["kind"], a["time"]
     is_need = kind == Kind.NEED
-    need_domain = dict(zip(a["need"][is_need].tolist(), a["domain"][is_need].tolist(), strict=True))
-    need_time = dict(zip(a["need"][is_need].tolist(), t[is_need].tolist(), strict=True))
-    start = kind == Kind.CARE_START
-    care_need = a["need"][start]
-    youth = np.array([need_domain[n] == YOUTH for n in care_need.tolist()], dtype=bool)
-    care_from = t[start][youth]
-    care_org = org_domain[a["org"][start][youth]]
-    care_need = care_need[youth]
+    need_ids = a["need"][is_need].tolist()
+    need_domain = dict(zip(need_ids, a["domain"][is_need].tolist(), strict=True))
+    need_time = dict(zip(need_ids, t[is_need].tolist(), strict=True))
+    family_of = dict(zip(need_ids, a["family"][is_need].tolist(), strict=True))
     ends = kind == Kind.CARE_END
     end_of = dict(zip(a["need"][ends].tolist(), t[ends].tolist(), strict=True))
-    care_to = np.array([end_of.get(n, np.inf) for n in care_need.tolist()])
+    # Every need's care, by whichever organisation gives it, and youth care's part of it.
+    start = kind == Kind.CARE_START
+    cared = a["need"][start].tolist()
+    cared_from = t[start]
+    cared_to = np.array([end_of.get(n, np.inf) for n in cared])
+    cared_domain = np.array([need_domain[n] for n in cared], dtype=np.int64)
+    cared_family = np.array([family_of[n] for n in cared], dtype=np.int64)
+    youth = cared_domain == YOUTH
+    care_from, care_to = cared_from[youth], cared_to[youth]
+    care_org = org_domain[a["org"][start][youth]]
+    care_need = a["need"][start][youth]
     delay = care_from - np.array([need_time[n] for n in care_need.tolist()])
     report = (kind == Kind.SIGNAL) & np.isin(a["aux"], VT_REPORTS)
     youth_hours = np.isin(kind, [Kind.INTAKE, Kind.ADMIN, Kind.CARE_START, Kind.COORDINATION])
@@ -237,14 +245,6 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
     income_requests_t = t[is_need & (a["domain"] == INCOME)]
     income_first = (kind == Kind.ASSIGNED) & (a["domain"] == INCOME)
     income_first_t, income_waited = t[income_first], a["value"][income_first]
-    # Households in youth care that also have help of the Wmo or Work & Income column, by
-    # whoever gives it (a wijkteam or one social team counts, as in CBS's counts).
-    family_of = dict(zip(a["need"][is_need].tolist(), a["family"][is_need].tolist(), strict=True))
-    cared = a["need"][start].tolist()
-    cared_from = t[start]
-    cared_to = np.array([end_of.get(n, np.inf) for n in cared])
-    cared_domain = np.array([need_domain[n] for n in cared], dtype=np.int64)
-    cared_family = np.array([family_of[n] for n in cared], dtype=np.int64)
 
     out: dict[str, list[float]] = {tg.key: [] for tg in TARGETS}
     n_years = int(sc.years + 1e-9)
@@ -283,6 +283,8 @@ def measure(sc: Scenario, seed: int) -> dict[str, list[float]]:
         out["debt_help_wait_days"].append(
             float(income_waited[first].mean()) if first.any() else np.nan
         )
+        # Households in youth care that also have Wmo or Work & Income help, by whoever
+        # gives it (a wijkteam or one social team counts, as in CBS's counts).
         helped = (cared_from < y1) & (cared_to >= y0)
         families = {
             d: set(cared_family[helped & (cared_domain == d)].tolist())

@@ -42,7 +42,7 @@ from model.processes.reorganisation import Reorganiser
 from model.processes.signals import Signals
 from model.records.events import EventLog, Kind, StaffRole
 from model.scenario import Scenario
-from model.vocabulary import COLUMN_TEAMS, DOMAINS, SHELTER, WIJKTEAM, NeedState
+from model.vocabulary import DOMAINS, SHELTER, WIJKTEAM, NeedState, merged_domains
 from model.world.build import build_geography
 from model.world.geography import Geography, nearest_other_region
 from model.world.schemes import catchments, governance_bodies, rule_books
@@ -91,9 +91,7 @@ class SocialDomainModel(mesa.Model):
         # Integrated columns: the wijkteam is the one social team, and the other columns'
         # teams are merged into it (no organisations of their own).
         self.columns = scenario.columns
-        self.merged_domains = frozenset(
-            d for d in COLUMN_TEAMS if d != WIJKTEAM and self.columns == "integrated"
-        )
+        self.merged_domains = merged_domains(self.columns)
         self.regions = catchments(
             self.geography, scenario.scheme, scenario.schemes, scenario.columns
         )

@@ -58,6 +58,11 @@ def motivation(delay_days: float, decay_days: float) -> float:
     return math.exp(-max(delay_days, 0.0) / decay_days)
 
 
+def retold(need: Need) -> int:
+    """Full intakes beyond the need's first: how often the family told its story again."""
+    return max(need.stories - 1, 0)
+
+
 def family_motivation(fam: FamilyConfig, delay_days: float, retold: int = 0) -> float:
     """What is left of the family's motivation after waiting and retelling (0..1)."""
     m = motivation(delay_days, fam.motivation_decay_days)
@@ -135,8 +140,8 @@ class Care:
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
         if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
             oldest = min(n.arose for n in case.needs)
-            retold = max(first.stories - 1, 0)
-            if first.dropout_uniform < dropout_probability(self.fam_cfg, t - oldest, retold):
+            again = retold(first)
+            if first.dropout_uniform < dropout_probability(self.fam_cfg, t - oldest, again):
                 for n in case.needs:
                     log.case_record(t, KIND_DROPOUT, case, need=n.id)
                     self.close_need(t, n, OUTCOME_DROPPED)
@@ -262,7 +267,7 @@ class Care:
             if self.continuity_bonus and n.faces <= 1:
                 continuity = math.exp(-self.leave_per_day * (t - n.care_start))
             p = success_probability(care_cfg[n.domain], fam_cfg, n.severity,
-                                    n.care_start - n.arose, max(n.stories - 1, 0),
+                                    n.care_start - n.arose, retold(n),
                                     continuity)  # fmt: skip
             resolved = n.success_uniform < p
             self.log.case_record(t, KIND_CARE_END, case, need=n.id, detail=int(resolved))

@@ -41,7 +41,7 @@ import numpy as np
 
 from model.agents.organisations import Case, make_organisation
 from model.records.events import Kind, LossReason, TransitionItem
-from model.vocabulary import COLUMN_TEAMS, DOMAINS, SHELTER, WIJKTEAM, CasePhase
+from model.vocabulary import DOMAINS, SHELTER, WIJKTEAM, CasePhase, merged_domains
 from model.world.schemes import catchments
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class Reorganiser:
         merge = cfg.columns is not None and cfg.columns != m.columns
         if merge:
             m.columns = cfg.columns
-            m.merged_domains = frozenset(d for d in COLUMN_TEAMS if d != WIJKTEAM)
+            m.merged_domains = merged_domains(m.columns)
         regions = catchments(m.geography, scheme, options, m.columns)
         self.scheme, self.options = scheme, options
         m.scheme_now, m.scheme_options = scheme, options

@@ -69,7 +69,7 @@ TARGETS = {
             "tests/processes/test_reorganisation_costs.py",
             "tests/processes/test_reorganisation.py",
         ),
-        ("_integral", "transition_cost_eur", "own_figures", "monthly_cost", "paired_figures"),
+        ("_integral", "transition_costs", "own_figures", "monthly_cost", "paired_figures"),
     ),  # fmt: skip
     "reorganisation": Target(
         "model/processes/reorganisation.py",

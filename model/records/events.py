@@ -2,9 +2,10 @@
 
 Every metric is computed from this log (see metrics.py), never from counters inside the
 engine, so any figure in a summary can be checked by hand against `events.parquet`.
-Records are packed into numpy chunks (54 bytes a record), then into one array per column;
-`to_frame()` turns them into a pandas DataFrame with readable labels, and `write_parquet()`
-writes that table a slice at a time.
+Records are packed into 54 bytes each as they are made and moved to disk, a file per kind
+(store.py); outcomes `select` the kinds and columns they need, `to_frame()` turns the log
+into a pandas DataFrame with readable labels, and `write_parquet()` writes that table a
+slice at a time.
 
 Columns: time (days since the start, warm-up included), kind, family, need, episode (the
 signal a need or case stems from), case (one family's stay at one organisation), org,
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import gzip
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum, IntEnum, IntFlag
 from typing import NamedTuple
 
@@ -38,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from model.records.store import KindFiles
 from model.vocabulary import DOMAINS, SEVERITIES, SOURCES, CasePhase, labels
 
 
@@ -301,24 +303,19 @@ RECORD = np.dtype(list(_COLUMNS))
 _PACK = struct.Struct("<dbiiiiiiibdii").pack
 assert struct.calcsize("<dbiiiiiiibdii") == RECORD.itemsize
 _FLUSH = 1 << 16
-# Rows in one chunk of packed records: 54 MB, above glibc's largest mmap threshold (32 MB),
-# so every chunk is mapped on its own and goes back to the operating system the moment
-# `arrays()` has copied it into the columns. Smaller chunks landed on the heap, where their
-# freed memory stayed resident, and the log needed twice its size while it was packed.
-_CHUNK_ROWS = 1 << 20
 # Rows a labelled slice of `write_parquet` holds at a time (about 0.2 GB as a DataFrame).
 _SLICE_ROWS = 1 << 21
 
 
 class EventLog:
     """Append-only records: each packed into 54 bytes as it is made, in a short buffer that
-    `maybe_flush` (the engine calls it every few thousand events) moves into chunks, which
-    become one array per column when read. Recording is the engine's hot path (~0.4 us a
-    record): `case_record` and `need_record` fill the columns from a case or a need.
+    `maybe_flush` (the engine calls it every few thousand events) moves to disk, a file per
+    kind (store.py). Recording is the engine's hot path (~0.4 us a record): `case_record`
+    and `need_record` fill the columns from a case or a need.
 
-    A national run's log is 4 GB (docs/performance.md), so nothing here holds it twice:
-    `arrays()` moves the chunks into the columns one chunk at a time, and `write_parquet`
-    labels and writes it slice by slice.
+    A national five-year run's log is 5.3 GB (docs/performance.md), so it is never in
+    memory whole unless asked for (`arrays()`, for small logs): the outcomes `select` the
+    kinds and columns they need, and `write_parquet` labels and writes it slice by slice.
 
     Every column after (time, kind[, case or need]) is keyword-only, so that a call says
     which generic column it fills (`value=hours`); `KINDS` says what each holds."""
@@ -326,10 +323,7 @@ class EventLog:
     def __init__(self) -> None:
         self._buf: list[bytes] = []  # records packed by _PACK
         self._append = self._buf.append
-        self._chunks: list[np.ndarray] = []  # full-size chunks; the last filled to _fill
-        self._fill = 0
-        self._columns: dict[str, np.ndarray] = {}  # what `arrays()` packed, column by column
-        self._n_columns = 0
+        self._store = KindFiles(RECORD, len(Kind))
 
     def record(
         self,
@@ -402,50 +396,53 @@ class EventLog:
             self._flush()
 
     def _flush(self) -> None:
-        n = len(self._buf)
-        if not n:
+        if not self._buf:
             return
         packed = np.frombuffer(b"".join(self._buf), dtype=RECORD)
         self._buf.clear()  # keep the list: `_append` stays bound to it
-        done = 0
-        while done < n:
-            if not self._chunks or self._fill == _CHUNK_ROWS:
-                self._chunks.append(np.empty(_CHUNK_ROWS, dtype=RECORD))  # untouched: no RSS
-                self._fill = 0
-            take = min(n - done, _CHUNK_ROWS - self._fill)
-            self._chunks[-1][self._fill : self._fill + take] = packed[done : done + take]
-            self._fill += take
-            done += take
-
-    def _n_chunked(self) -> int:
-        return max(len(self._chunks) - 1, 0) * _CHUNK_ROWS + (self._fill if self._chunks else 0)
+        self._store.append(packed)
 
     def __len__(self) -> int:
-        return self._n_columns + self._n_chunked() + len(self._buf)
+        return self._store.n + len(self._buf)
+
+    def select(
+        self, kinds: Iterable[int], names: Sequence[str], *, since: float | None = None
+    ) -> dict[str, np.ndarray]:
+        """Columns `names` of the records of these kinds, in log order; with `since`, of
+        those at or after that time. Column `row` is each record's position in the log.
+        What the outcomes read instead of the whole log (metrics.pick)."""
+        self._flush()
+        return self._store.select(kinds, names, since)
+
+    def first_row_at(self, time: float) -> int:
+        """The position of the first record at or after `time` (the log is in time order;
+        tests/engine/test_invariants.py checks it): where the measured window starts."""
+        self._flush()
+        return self._store.first_row_at(time)
+
+    def stretch(self, start: int, stop: int, kinds: Iterable[int]) -> dict[str, np.ndarray]:
+        """The columns of the records of these kinds at positions [start, stop), in log
+        order, with each one's position (`row`): for outcomes that add up values in log order a stretch at a
+        time (metrics.window_cost)."""
+        self._flush()
+        return self._store.span_rows(start, stop, kinds)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The columns as numpy arrays, every record so far in order. The chunks move into
-        the columns one at a time (each freed once copied); records added later are packed
-        on the next call, which then copies the columns once more."""
+        """The columns as numpy arrays, every record so far in order: the whole log in
+        memory, for small logs (tests, checks, a family's journey)."""
         self._flush()
-        n_new = self._n_chunked()
-        if n_new or not self._columns:
-            total = self._n_columns + n_new
-            out = {name: np.empty(total, dtype=RECORD[name]) for name in RECORD.names}
-            for name, column in self._columns.items():
-                out[name][: self._n_columns] = column
-            self._columns = {}
-            at = self._n_columns
-            while self._chunks:
-                chunk = self._chunks.pop(0)
-                rows = _CHUNK_ROWS if self._chunks else self._fill
-                for name in RECORD.names:
-                    out[name][at : at + rows] = chunk[name][:rows]
-                at += rows
-                del chunk
-            self._fill = 0
-            self._columns, self._n_columns = out, total
-        return dict(self._columns)
+        out = {name: np.empty(len(self), dtype=RECORD[name]) for name in RECORD.names}
+        for start, part in self._spans():
+            for name in RECORD.names:
+                out[name][start : start + len(part)] = part[name]
+        return out
+
+    def _spans(self) -> Iterator[tuple[int, np.ndarray]]:
+        """The log in order, _SLICE_ROWS records at a time, with each stretch's first
+        position."""
+        self._flush()
+        for start in range(0, len(self), _SLICE_ROWS):
+            yield start, self._store.span(start, start + _SLICE_ROWS)
 
     def records(self) -> np.ndarray:
         """All records so far as one structured array (a copy: for small logs and tests)."""
@@ -456,24 +453,7 @@ class EventLog:
         follows the log as it grows (the app), at a cost of what is new, not of the whole
         log."""
         self._flush()
-        out = np.empty(max(len(self) - start, 0), dtype=RECORD)
-        at = 0
-        if start < self._n_columns:
-            n = self._n_columns - start
-            for name, column in self._columns.items():
-                out[name][:n] = column[start:]
-            at = n
-        skip = max(start - self._n_columns, 0)
-        for i, chunk in enumerate(self._chunks):
-            rows = _CHUNK_ROWS if i < len(self._chunks) - 1 else self._fill
-            if skip >= rows:
-                skip -= rows
-                continue
-            part = chunk[skip:rows]
-            out[at : at + len(part)] = part
-            at += len(part)
-            skip = 0
-        return out
+        return self._store.span(start, len(self))
 
     def to_frame(
         self,
@@ -521,11 +501,14 @@ class EventLog:
     ) -> Iterator[pd.DataFrame]:
         """`to_frame` a slice of rows at a time; one empty slice for an empty log, so that a
         file written from it still has its columns."""
-        a = self.arrays()
-        n = len(a["time"])
-        for start in range(0, max(n, 1), _SLICE_ROWS):
-            part = {k: v[start : start + _SLICE_ROWS] for k, v in a.items()}
-            yield _labelled(part, org_table, municipality_codes)
+        empty = True
+        for _, part in self._spans():
+            empty = False
+            yield _labelled({name: part[name] for name in RECORD.names}, org_table,
+                            municipality_codes)  # fmt: skip
+        if empty:
+            yield _labelled({name: np.empty(0, RECORD[name]) for name in RECORD.names},
+                            org_table, municipality_codes)  # fmt: skip
 
 
 def _labelled(

@@ -39,15 +39,17 @@ What counts (so that each figure can be checked by hand against events.parquet):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from model.records import sums
 from model.records.events import (
     HOURS_KINDS,
     VT_REPORTS,
+    EventLog,
     HandoverFlag,
     Kind,
     ReportType,
@@ -64,6 +66,8 @@ LITTLE_MIN_CLOSED = 300
 QUEUED_PHASE = int(CasePhase.QUEUED)  # a transfer's aux: the case was waiting
 # Rows a whole-log computation takes at a time, so its temporaries stay small (docs/performance.md).
 _BLOCK_ROWS = 1 << 20
+# What a metric reads: the run's log (on disk), or its columns in memory (a test's log).
+Source = EventLog | Mapping[str, np.ndarray] | pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -92,22 +96,37 @@ def frame(a: Mapping[str, np.ndarray]) -> pd.DataFrame:
 
 
 def columns(a: Mapping[str, np.ndarray] | pd.DataFrame) -> dict[str, np.ndarray]:
-    """The log's columns as numpy arrays (no copies), from the arrays or a DataFrame.
-
-    Metrics work on these with boolean masks and only ever copy the small subsets they
-    need: a national run's log has tens of millions of records, and DataFrame copies of it
-    took most of 16 GB."""
+    """The log's columns as numpy arrays (no copies), from the arrays or a DataFrame."""
     return {k: np.asarray(a[k]) for k in a.keys()}
+
+
+def pick(
+    a: Source, kinds: Iterable[int], names: Sequence[str], *, since: float | None = None
+) -> dict[str, np.ndarray]:
+    """Columns `names` of the records of these kinds, in log order; with `since`, of those
+    at or after that time. `row` is a record's position in the log.
+
+    Every metric reads the log through this, and only the kinds and columns it needs: a
+    national five-year log has some 100 million records and stays on disk (EventLog.select
+    reads it kind by kind); a log in memory (a test's, built by hand) is masked instead.
+    Either way the same records come out in the same order, so sums over them are the same
+    numbers."""
+    if isinstance(a, EventLog):
+        return a.select(kinds, names, since=since)
+    c = columns(a)
+    mask = np.isin(c["kind"], [int(k) for k in kinds])
+    if since is not None:
+        mask &= c["time"] >= since
+    return {name: np.flatnonzero(mask) if name == "row" else c[name][mask] for name in names}
 
 
 def measured_tail(c: Mapping[str, np.ndarray], info: RunInfo) -> dict[str, np.ndarray]:
     """The records of the measured window, as views: the log is in time order (the engine
     records at the clock's time; tests/engine/test_invariants.py checks it), so they are its
-    tail. The same rows in the same order as a mask `time >= measure_from` picks, without
-    copying them (a copy of one float column is 0.6 GB for a national five-year run); a
-    log out of time order gets the copies."""
+    tail. The same rows in the same order as a mask `time >= measure_from` picks; a log out
+    of time order (put together by hand, say) gets the copies."""
     t = c["time"]
-    if not _in_time_order(t):  # a log put together by hand, say: copy the rows out
+    if not _in_time_order(t):
         rows = t >= info.measure_from
         return {k: v[rows] for k, v in c.items()}
     start = int(np.searchsorted(t, info.measure_from, side="left"))
@@ -123,10 +142,14 @@ def _in_time_order(t: np.ndarray) -> bool:
 
 
 def earliest(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys and the earliest time of each."""
+    """Sorted unique keys and the earliest time of each: the first of each key once sorted
+    by key and time (what `np.unique(..., return_index=True)` of the sorted keys picks,
+    without sorting them again)."""
     order = np.lexsort((times, keys))
-    uniq, first = np.unique(keys[order], return_index=True)
-    return uniq, times[order][first]
+    ordered = keys[order]
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first], times[order[first]]
 
 
 def lookup(uniq: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -138,67 +161,76 @@ def lookup(uniq: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarra
     return out
 
 
-def handover_delays(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
-    c = columns(a)
-    kind, t = c["kind"], c["time"]
-    sent = (kind == Kind.HANDOVER_SENT) & (t >= info.measure_from)
-    asg = kind == Kind.ASSIGNED
-    uniq, first = earliest(c["case"][asg], t[asg])
-    out = pd.DataFrame({"time": t[sent], "case": c["case"][sent], "detail": c["detail"][sent]})
+def among(ids: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Which of `ids` are among `members` (ids >= 0; -1, none, is never a member)."""
+    flag = np.zeros(int(max(ids.max(initial=-1), members.max(initial=-1))) + 2, dtype=bool)
+    flag[members] = True
+    return flag[ids]
+
+
+def handover_delays(a: Source, info: RunInfo) -> pd.DataFrame:
+    sent = pick(a, [Kind.HANDOVER_SENT], ["time", "case", "detail"], since=info.measure_from)
+    asg = pick(a, [Kind.ASSIGNED], ["case", "time"])
+    uniq, first = earliest(asg["case"], asg["time"])
+    del asg
+    out = pd.DataFrame(sent)
     out["assigned"] = lookup(uniq, first, out["case"].to_numpy())
     out["delay"] = (out["assigned"] - out["time"]).clip(lower=0)
     out["domain"] = info.org_domain[out["detail"].to_numpy()]
     return out
 
 
-def signal_to_care(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
-    c = columns(a)
-    kind, t = c["kind"], c["time"]
-    arose = (kind == Kind.NEED) & (t >= info.measure_from)
-    start = kind == Kind.CARE_START
-    uniq, first = earliest(c["need"][start], t[start])
-    out = pd.DataFrame({"time": t[arose], "need": c["need"][arose], "domain": c["domain"][arose]})
+def signal_to_care(a: Source, info: RunInfo) -> pd.DataFrame:
+    arose = pick(a, [Kind.NEED], ["time", "need", "domain"], since=info.measure_from)
+    start = pick(a, [Kind.CARE_START], ["need", "time"])
+    uniq, first = earliest(start["need"], start["time"])
+    del start
+    out = pd.DataFrame(arose)
     need = out["need"].to_numpy()
     out["care_start"] = lookup(uniq, first, need)
     out["delay"] = out["care_start"] - out["time"]
-    out["dropped"] = np.isin(need, c["need"][kind == Kind.DROPOUT])
+    out["dropped"] = np.isin(need, pick(a, [Kind.DROPOUT], ["need"])["need"])
     return out
 
 
+_STAY_COLUMNS = ["case", "org", "time"]
+
+
 def stays(
-    c: Mapping[str, np.ndarray], moves: tuple[np.ndarray, ...]
+    queued: Mapping[str, np.ndarray],
+    closed: Mapping[str, np.ndarray],
+    moves: tuple[np.ndarray, ...],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every case's stay at an organisation: (org, start, end), end inf while still there;
-    `moves` are the log's `_moves`.
+    `queued` and `closed` are those records (case, org, time), `moves` the log's `_moves`.
 
     A stay starts with `queued`, or with the `transfer` of a case waiting in a queue (moved
     as it is to the new organisation; one record per need, one move per case and time), and
     ends with `closed`, or with that transfer at the organisation it left. A case id stays
     at one organisation at a time, so (case, org) names a stay."""
-    kind, t, case, org = c["kind"], c["time"], c["case"], c["org"]
-    queued = kind == Kind.QUEUED
-    closed = kind == Kind.CLOSED
     m_case, m_time, m_to, m_from = moves
-    n_orgs = int(max(org.max(initial=-1), m_from.max(initial=-1))) + 1
-    s_org = np.concatenate([org[queued], m_to]).astype(np.int64)
-    s_key = np.concatenate([case[queued], m_case]).astype(np.int64) * n_orgs + s_org
-    start = np.concatenate([t[queued], m_time])
-    e_key = np.concatenate([case[closed], m_case]).astype(np.int64) * n_orgs + np.concatenate(
-        [org[closed], m_from]
+    n_orgs = int(max(queued["org"].max(initial=-1), closed["org"].max(initial=-1),
+                     m_to.max(initial=-1), m_from.max(initial=-1))) + 1  # fmt: skip
+    s_org = np.concatenate([queued["org"], m_to]).astype(np.int64)
+    s_key = np.concatenate([queued["case"], m_case]).astype(np.int64) * n_orgs + s_org
+    start = np.concatenate([queued["time"], m_time])
+    e_key = np.concatenate([closed["case"], m_case]).astype(np.int64) * n_orgs + np.concatenate(
+        [closed["org"], m_from]
     )
-    e_time = np.concatenate([t[closed], m_time])
+    e_time = np.concatenate([closed["time"], m_time])
     end = lookup(*earliest(e_key, e_time), s_key)
     return s_org, start, np.where(np.isnan(end), np.inf, end)
 
 
-def littles_law(a: Mapping[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
+def littles_law(a: Source, info: RunInfo) -> pd.DataFrame:
     """Little's law per organisation over the measured window, two ways (definitions above):
     in its finite-window form, which holds exactly on a consistent log (a check of the
     log's bookkeeping), and in its steady-state form (a check that the window is long
     enough for the stays and the queues are not drifting)."""
-    c = columns(a)
-    moves = _moves(c)
-    org, start, end = stays(c, moves)
+    moves = _moves(a)
+    joined = pick(a, [Kind.QUEUED], _STAY_COLUMNS)
+    left_ = pick(a, [Kind.CLOSED], _STAY_COLUMNS)
+    org, start, end = stays(joined, left_, moves)
     s, e = info.measure_from, info.end_day
     window = e - s
     n_orgs = len(info.org_domain)
@@ -208,11 +240,9 @@ def littles_law(a: Mapping[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
     n_present = np.bincount(org[present], minlength=n_orgs)
     # The same area from the events alone: each start adds, each end removes, one case
     # from then to the end of the window.
-    kind = c["kind"]
-    joined, left_ = kind == Kind.QUEUED, kind == Kind.CLOSED
-    counted = np.bincount(c["org"][joined], weights=e - np.clip(c["time"][joined], s, e),
+    counted = np.bincount(joined["org"], weights=e - np.clip(joined["time"], s, e),
                           minlength=n_orgs).astype(float)  # fmt: skip
-    counted -= np.bincount(c["org"][left_], weights=e - np.clip(c["time"][left_], s, e),
+    counted -= np.bincount(left_["org"], weights=e - np.clip(left_["time"], s, e),
                            minlength=n_orgs)  # fmt: skip
     counted += _moved_area(moves, s, e, n_orgs)
     left = (end >= s) & (end < e)
@@ -235,10 +265,11 @@ def littles_law(a: Mapping[str, np.ndarray], info: RunInfo) -> pd.DataFrame:
         )
 
 
-def _moves(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+def _moves(a: Source) -> tuple[np.ndarray, ...]:
     """Queued cases a reorganisation moved as they were: case, time, to, from (one each)."""
-    moved = (c["kind"] == Kind.TRANSFER) & (c["aux"] == QUEUED_PHASE)
-    cols = (c["case"][moved], c["time"][moved], c["org"][moved], c["detail"][moved])
+    t = pick(a, [Kind.TRANSFER], ["case", "time", "org", "detail", "aux"])
+    moved = t["aux"] == QUEUED_PHASE
+    cols = (t["case"][moved], t["time"][moved], t["org"][moved], t["detail"][moved])
     moves = np.unique(np.stack(cols, axis=1), axis=0)
     i64 = np.int64
     return moves[:, 0].astype(i64), moves[:, 1], moves[:, 2].astype(i64), moves[:, 3].astype(i64)
@@ -254,17 +285,12 @@ def _moved_area(moves: tuple[np.ndarray, ...], s: float, e: float, n_orgs: int) 
     )
 
 
-def measured_families(
-    c: Mapping[str, np.ndarray], info: RunInfo, rows: Mapping[str, np.ndarray] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Families whose first signal fell in the window (sorted ids), and a mask of their
-    records among `rows` (the log's, or its measured tail's: all their records are there)."""
-    sig = c["kind"] == Kind.SIGNAL
-    fams, first = earliest(c["family"][sig], c["time"][sig])
-    measured = fams[first >= info.measure_from]
-    is_measured = np.zeros(int(c["family"].max(initial=-1)) + 1, dtype=bool)
-    is_measured[measured] = True
-    return measured, is_measured[(c if rows is None else rows)["family"]]
+def measured_families(a: Source, info: RunInfo) -> np.ndarray:
+    """Families whose first signal fell in the window (sorted ids); `among(families, it)`
+    tells which records are theirs."""
+    sig = pick(a, [Kind.SIGNAL], ["family", "time"])
+    fams, first = earliest(sig["family"], sig["time"])
+    return fams[first >= info.measure_from]
 
 
 def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
@@ -272,8 +298,7 @@ def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
     planned care days at its day cost (shelter); zero for records of other kinds.
 
     Computed a block of rows at a time, on the rows that cost something: over the whole log
-    at once, the masks, indices, domains and hourly costs were some 20 bytes a record more
-    (1.6 GB for a national five-year run)."""
+    at once, the masks, indices, domains and hourly costs were some 20 bytes a record more."""
     kind = c["kind"]
     out = np.zeros(len(kind))
     hours_kinds = [int(k) for k in HOURS_KINDS]
@@ -286,92 +311,158 @@ def row_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
     return out
 
 
-def monthly_sums(c: Mapping[str, np.ndarray], info: RunInfo, weights: np.ndarray, months: int):
-    """Per month of the window, the sum of `weights` (one per record of the measured tail
-    `c`), added in log order as `np.bincount` adds them, without its whole-log index arrays:
-    the tail is in time order, so each month is a run of rows."""
-    t = c["time"]
-    ends = np.zeros(months + 1, dtype=np.int64)
-    for start in range(0, len(t), _BLOCK_ROWS):
-        idx = np.floor((t[start : start + _BLOCK_ROWS] - info.measure_from) / MONTH_DAYS)
-        ends += np.searchsorted(idx.astype(np.int64), np.arange(months + 1), side="left")
-    out = np.zeros(months)
-    for m in range(months):
-        if ends[m + 1] > ends[m]:
-            out[m] = np.cumsum(weights[ends[m] : ends[m + 1]])[-1]  # sequential, as bincount
-    return out
-
-
 def care_days_eur(c: Mapping[str, np.ndarray], info: RunInfo, rows: np.ndarray) -> np.ndarray:
     """What the planned care days of some `care_start` records cost (aux x the day cost of
     the organisation's domain: shelter)."""
     return c["aux"][rows] * info.day_cost_eur[info.org_domain[c["org"][rows]]]
 
 
-def cost_by_domain(c: Mapping[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
-    """Per domain (DOMAINS order): its part of `cost_eur_total` and of `cost_eur_full`
-    without governance (officials' hours belong to no domain). Each record's euros go to
-    the domain of the organisation that booked or paid them, with the same factors as the
-    totals, so the parts add up to the totals: Veilig Thuis can then be priced apart."""
+# ----------------------------------------------------------------------------- cost in log order
+@dataclass
+class WindowCost:
+    """The window's cost (hours and care days, `row_cost_eur`), added up in log order the
+    way the whole-window arrays were: its total as `costs.sum()`, per domain of the booking
+    organisation as `np.bincount`, and per month as sequential sums."""
+
+    total: float
+    by_domain: np.ndarray
+    monthly: np.ndarray
+
+
+def window_cost(a: Source, info: RunInfo, months: int = 0) -> WindowCost:
+    """The measured window's cost, a stretch of the log at a time: the window of a national
+    five-year run holds some 60 million records, and its costs as one array were 0.5 GB.
+
+    Each stretch is a leaf of numpy's pairwise summation (`pairwise_leaves`), so the total is
+    what the sum of one array of every record's cost gave; per domain and per month the
+    running sums carry from stretch to stretch, adding in log order as before."""
+    if isinstance(a, EventLog):
+        first = a.first_row_at(info.measure_from)
+        n = len(a) - first
+
+        def stretch(lo: int, hi: int) -> tuple[np.ndarray, dict]:
+            r = a.stretch(first + lo, first + hi, HOURS_KINDS)
+            return r["row"] - first - lo, {name: r[name] for name in _COST_COLUMNS}
+
+    else:
+        tail = measured_tail(columns(a), info)
+        n = len(tail["time"])
+
+        def stretch(lo: int, hi: int) -> tuple[np.ndarray, dict]:
+            part = {name: tail[name][lo:hi] for name in ("kind", *_COST_COLUMNS)}
+            rows = np.flatnonzero(np.isin(part["kind"], [int(k) for k in HOURS_KINDS]))
+            return rows, {name: part[name][rows] for name in _COST_COLUMNS}
+
+    n_domains = len(info.hourly_cost_eur)
+    by_domain = np.zeros(n_domains)
+    monthly = np.zeros(months)
+    bins_d, bins_m = np.arange(n_domains), np.arange(months)
+    batches = _batches(sums.pairwise_leaves(n))
+
+    def leaf_sums() -> Iterator[float]:
+        nonlocal by_domain, monthly
+        for lo, hi, leaves in batches:
+            at, r = stretch(lo, hi)
+            eur = r["value"] * info.hourly_cost_eur[info.org_domain[r["org"]]]
+            care = r["kind"] == Kind.CARE_START
+            eur[care] += care_days_eur(r, info, care)
+            booked = eur != 0  # zero-cost rows may have no organisation (org -1)
+            dom = info.org_domain[r["org"][booked]]
+            by_domain = _carry(by_domain, bins_d, dom, eur[booked])
+            if months:
+                idx = np.floor((r["time"] - info.measure_from) / MONTH_DAYS).astype(np.int64)
+                ok = (idx >= 0) & (idx < months)
+                monthly = _carry(monthly, bins_m, idx[ok], eur[ok])
+            for leaf_lo, leaf_hi in leaves:
+                dense = np.zeros(leaf_hi - leaf_lo)
+                inside = (at >= leaf_lo - lo) & (at < leaf_hi - lo)
+                dense[at[inside] - (leaf_lo - lo)] = eur[inside]
+                yield dense.sum()
+
+    total = sums.pairwise_combine(n, leaf_sums())
+    return WindowCost(total, by_domain, monthly)
+
+
+_COST_COLUMNS = ("kind", "time", "org", "value", "aux")
+_STRETCH_ROWS = 1 << 18  # positions of the log `window_cost` reads at a time
+
+
+def _batches(leaves: list[tuple[int, int]]) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Consecutive leaves grouped into stretches of about _STRETCH_ROWS, read at once."""
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for lo, hi in leaves:
+        if out and hi - out[-1][0] <= _STRETCH_ROWS:
+            out[-1] = (out[-1][0], hi, [*out[-1][2], (lo, hi)])
+        else:
+            out.append((lo, hi, [(lo, hi)]))
+    return out
+
+
+def _carry(acc: np.ndarray, bins: np.ndarray, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """acc plus the weights added one by one, in order, to their bins: `np.bincount` with
+    acc as the first weights (0 + acc is exact), so running sums over stretches of the log
+    are the sums over the whole of it."""
+    return np.bincount(np.concatenate([bins, idx]), weights=np.concatenate([acc, weights]),
+                       minlength=len(bins)).astype(float)  # fmt: skip
+
+
+def cost_by_domain(
+    a: Source, info: RunInfo, care_total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per domain (DOMAINS order): its part of `cost_eur_total` (`care_total`, from
+    `window_cost`) and of `cost_eur_full` without governance (officials' hours belong to no
+    domain). Each record's euros go to the domain of the organisation that booked or paid
+    them, with the same factors as the totals, so the parts add up to the totals: Veilig
+    Thuis can then be priced apart."""
     n = len(info.hourly_cost_eur)
-
-    def per_domain(c: Mapping[str, np.ndarray], rows: np.ndarray, eur: np.ndarray) -> np.ndarray:
-        # float even without rows (bincount of nothing is an integer array)
-        dom = info.org_domain[c["org"][rows]]
-        return np.bincount(dom, weights=eur, minlength=n).astype(float)
-
-    tail = measured_tail(c, info)
-    cost = row_cost_eur(tail, info)
-    booked = cost != 0  # zero-cost rows may have no organisation (org -1)
-    care_total = per_domain(tail, booked, cost[booked])
-    del cost, booked
-    win = c["time"] >= info.measure_from
-    hours, staffing = paid_hours(c, info)
-    paid_eur = hours * info.hourly_cost_eur[info.org_domain[c["org"][staffing]]]
-    care = win & (c["kind"] == Kind.CARE_START)
-    full = per_domain(c, staffing, paid_eur) + per_domain(c, care, care_days_eur(c, info, care))
+    hours, staffing = paid_hours(a, info)
+    paid_eur = hours * info.hourly_cost_eur[info.org_domain[staffing["org"]]]
+    care = pick(a, [Kind.CARE_START], ["org", "aux"], since=info.measure_from)
+    full = np.bincount(info.org_domain[staffing["org"]], weights=paid_eur, minlength=n).astype(
+        float
+    ) + np.bincount(
+        info.org_domain[care["org"]], weights=care_days_eur(care, info, slice(None)), minlength=n
+    ).astype(float)
     return care_total, full
 
 
-def paid_hours(c: Mapping[str, np.ndarray], info: RunInfo) -> tuple[np.ndarray, np.ndarray]:
+def paid_hours(a: Source, info: RunInfo) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The window's paid hours of each `staffing` record (FTE x weekly hours / 7 x the days
-    of the window it is in force), and the records' mask."""
-    staffing = c["kind"] == Kind.STAFFING
-    start = np.maximum(c["time"][staffing], info.measure_from)
+    of the window it is in force), and the records (time, org, value, detail, aux)."""
+    staffing = pick(a, [Kind.STAFFING], ["time", "org", "value", "detail", "aux"])
+    start = np.maximum(staffing["time"], info.measure_from)
     days = np.maximum(info.end_day - start, 0.0)
-    return c["value"][staffing] * info.weekly_hours_per_fte / 7.0 * days, staffing
+    return staffing["value"] * info.weekly_hours_per_fte / 7.0 * days, staffing
 
 
-def scheme_figures(c: Mapping[str, np.ndarray], info: RunInfo, hours_total: float) -> dict:
+def scheme_figures(a: Source, info: RunInfo, hours_total: float) -> dict:
     """What the scheme does to staff, handovers and governance (the `scheme` group and the
     full cost)."""
-    kind, t, value, detail, aux = c["kind"], c["time"], c["value"], c["detail"], c["aux"]
-    win = t >= info.measure_from
-    hours, staffing = paid_hours(c, info)
-    role = detail[staffing]
-    dom = info.org_domain[c["org"][staffing]]
+    s = info.measure_from
+    hours, staffing = paid_hours(a, info)
+    role = staffing["detail"]
+    dom = info.org_domain[staffing["org"]]
     casework = float(hours[role == StaffRole.CASEWORK].sum())
     overhead = float(hours[role == StaffRole.OVERHEAD].sum())
-    care = win & (kind == Kind.CARE_START)
-    care_days = float(care_days_eur(c, info, care).sum())
-    gov = kind == Kind.GOVERNANCE
-    gov_hours = float(value[gov & win].sum())
+    care = pick(a, [Kind.CARE_START], ["org", "aux"], since=s)
+    care_days = float(care_days_eur(care, info, slice(None)).sum())
+    gov = pick(a, [Kind.GOVERNANCE], ["time", "value", "aux"])
+    gov_hours = float(gov["value"][gov["time"] >= s].sum())
     gov_cost = gov_hours * info.governance_hourly_cost_eur
     full = float((hours * info.hourly_cost_eur[dom]).sum()) + care_days + gov_cost
-    assigned = win & (kind == Kind.ASSIGNED)
-    received = win & (kind == Kind.HANDOVER_RECEIVED)
-    flags = aux[received]
+    assigned = pick(a, [Kind.ASSIGNED], ["aux"], since=s)["aux"]
+    received = pick(a, [Kind.HANDOVER_RECEIVED], ["value", "aux"], since=s)
+    flags = received["aux"]
     nan = float("nan")
     # Rule books: each organisation's last casework record, over those still paid.
-    case_rows = staffing.copy()
-    case_rows[staffing] = role == StaffRole.CASEWORK
-    orgs = c["org"][case_rows]
-    net = np.bincount(orgs, weights=value[case_rows], minlength=len(info.org_domain))
+    case_rows = role == StaffRole.CASEWORK
+    orgs = staffing["org"][case_rows]
+    net = np.bincount(orgs, weights=staffing["value"][case_rows], minlength=len(info.org_domain))
     last_books = np.zeros(len(info.org_domain))
-    last_books[orgs] = aux[case_rows]  # in time order: the last one stays
+    last_books[orgs] = staffing["aux"][case_rows]  # in time order: the last one stays
     paid = net > 1e-9
-    months = t[gov]
-    last_month = gov & (t == months.max()) if len(months) else gov
+    months = gov["time"]
+    last_month = months == months.max() if len(months) else np.zeros(0, dtype=bool)
     return {
         "paid_hours_casework": casework,
         "idle_hours_share": 1 - hours_total / casework if casework > 0 else nan,
@@ -379,79 +470,80 @@ def scheme_figures(c: Mapping[str, np.ndarray], info: RunInfo, hours_total: floa
         "hours_governance": gov_hours,
         "cost_eur_full": full,
         "cost_eur_governance": gov_cost,
-        "sister_team_share": float(aux[assigned].mean()) if assigned.any() else nan,
-        "familiarity_at_handover_mean": float(value[received].mean()) if received.any() else nan,
+        "sister_team_share": float(assigned.mean()) if len(assigned) else nan,
+        "familiarity_at_handover_mean": float(received["value"].mean()) if len(flags) else nan,
         "rule_book_crossing_share": float(((flags & HandoverFlag.RULE_BOOK) > 0).mean())
-        if received.any()
+        if len(flags)
         else nan,
         "rule_books_per_organisation_mean": float(last_books[paid].mean()) if paid.any() else nan,
         "specialised_handovers": int(((flags & HandoverFlag.SPECIALIST) > 0).sum()),
-        "governance_bodies": len(np.unique(aux[last_month])),
+        "governance_bodies": len(np.unique(gov["aux"][last_month])),
     }
 
 
-def summarise(
-    a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo
-) -> dict[str, float | int | dict]:
-    c = columns(a)
-    # Counts over the window work on its records, the log's tail, with masks of that tail
-    # only; each is computed and its masks dropped before the next (a national five-year
-    # log has 79 million records, and a mask of it is 79 MB).
-    w = measured_tail(c, info)
-    kind, value, detail, aux = w["kind"], w["value"], w["detail"], w["aux"]
-
-    measured, of_measured = measured_families(c, info, w)
+def summarise(a: Source, info: RunInfo) -> dict[str, float | int | dict]:
+    # Each count reads the kinds it needs over the window and drops them before the next
+    # (a national five-year log has some 100 million records, and stays on disk).
+    s = info.measure_from
+    measured = measured_families(a, info)
     n_fam = len(measured)
 
-    ho = handover_delays(c, info)
+    ho = handover_delays(a, info)
     answered = ho.dropna(subset=["assigned"])
     h_mean, h_p50, h_p90 = _percentiles(answered["delay"].to_numpy())
-    sc = signal_to_care(c, info)
+    sc = signal_to_care(a, info)
     cared = sc.dropna(subset=["care_start"])
     s_mean, s_p50, s_p90 = _percentiles(cared["delay"].to_numpy())
+    flow = _flow_by_domain(ho, sc)
+    n_handovers, n_unanswered = len(ho), int(ho["assigned"].isna().sum())
+    n_needs, n_dropouts = len(sc), int(sc["dropped"].sum())
+    n_uncared = int(sc["care_start"].isna().sum())
+    del ho, answered, sc, cared  # tables of a row per handover and need: let go early
 
-    intakes = of_measured & (kind == Kind.INTAKE)
-    n_intakes = int(intakes.sum())
-    stories = intakes & (detail == 1)
+    intake = pick(a, [Kind.INTAKE], ["family", "detail", "aux", "episode"], since=s)
+    of_measured = among(intake["family"], measured)
+    n_intakes = int(of_measured.sum())
+    stories = of_measured & (intake["detail"] == 1)
     n_stories = int(stories.sum())
-    _, per_episode = np.unique(w["episode"][stories], return_counts=True)
+    _, per_episode = np.unique(intake["episode"][stories], return_counts=True)
     redundant = int((per_episode - 1).sum())
-    del intakes, stories
-    met = of_measured & (kind == Kind.ASSIGNED)
-    met_family, met_org = w["family"][met].astype(np.int64), w["org"][met].astype(np.int64)
-    del met, of_measured
+    n_lost = int((intake["aux"] == 1).sum())
+    del intake, of_measured, stories
+    met = pick(a, [Kind.ASSIGNED], ["family", "org"], since=s)
+    met = {k: v[among(met["family"], measured)].astype(np.int64) for k, v in met.items()}
+    met_family, met_org = met["family"], met["org"]
+    del met
     n_orgs = len(info.org_domain)
     org_pairs = len(np.unique(met_family * n_orgs + met_org))
     _, region_code = np.unique(info.org_region, return_inverse=True)
     region_pairs = len(np.unique(met_family * n_orgs + region_code[met_org]))
+    del met_family, met_org
 
-    flags = aux[kind == Kind.HANDOVER_RECEIVED]
+    flags = pick(a, [Kind.HANDOVER_RECEIVED], ["aux"], since=s)["aux"]
     placed = (flags & HandoverFlag.PLACED_ELSEWHERE) > 0  # deliberate (safety), not misalignment
-    hours = {name: float(value[kind == k].sum()) for k, name in HOURS_KINDS.items()}
+    hours = {name: float(pick(a, [k], ["value"], since=s)["value"].sum())
+             for k, name in HOURS_KINDS.items()}  # fmt: skip
     total_hours = sum(hours.values())
 
-    signal = kind == Kind.SIGNAL
-    n_signals = int(signal.sum())
-    vt = signal & np.isin(aux, VT_REPORTS)
-    del signal
+    report = pick(a, [Kind.SIGNAL], ["aux"], since=s)["aux"]
+    n_signals = len(report)
+    vt = np.isin(report, VT_REPORTS)
     n_vt = int(vt.sum())
-    n_repeat = (vt & (aux == ReportType.REPEAT)).sum()
-    n_follow_up = (vt & (aux == ReportType.FOLLOW_UP)).sum()
-    del vt
-    n_lost = int(((kind == Kind.INTAKE) & (aux == 1)).sum())
-    n_escalations = int((kind == Kind.ESCALATION).sum())
-    success = detail[kind == Kind.CARE_END]
+    n_repeat = (vt & (report == ReportType.REPEAT)).sum()
+    n_follow_up = (vt & (report == ReportType.FOLLOW_UP)).sum()
+    del report, vt
+    n_escalations = len(pick(a, [Kind.ESCALATION], ["aux"], since=s)["aux"])
+    success = pick(a, [Kind.CARE_END], ["detail"], since=s)["detail"]
 
-    cost = float(row_cost_eur(w, info).sum())
+    cost = window_cost(a, info)
 
-    n_needs = len(sc)
     nan = float("nan")
     summary: dict[str, float | int | dict] = {
         "families": n_fam,
         "needs": n_needs,
         "signals": n_signals,
-        "handovers": len(ho),
-        "handovers_unanswered": int(ho["assigned"].isna().sum()),
+        "handovers": n_handovers,
+        "handovers_unanswered": n_unanswered,
         "handover_delay_days_mean": h_mean,
         "handover_delay_days_p50": h_p50,
         "handover_delay_days_p90": h_p90,
@@ -476,15 +568,15 @@ def summarise(
         "vt_reports": n_vt,
         "repeat_report_share": float(n_repeat / n_vt) if n_vt else nan,
         "follow_up_report_share": float(n_follow_up / n_vt) if n_vt else nan,
-        "dropouts": int(sc["dropped"].sum()),
-        "unmet_need_share": float(sc["care_start"].isna().sum() / n_needs) if n_needs else nan,
+        "dropouts": n_dropouts,
+        "unmet_need_share": float(n_uncared / n_needs) if n_needs else nan,
         "care_success_share": float(success.mean()) if len(success) else nan,
-        "cost_eur_total": cost,
-        "cost_eur_per_family": cost / n_fam if n_fam else nan,
+        "cost_eur_total": cost.total,
+        "cost_eur_per_family": cost.total / n_fam if n_fam else nan,
         "fte_total": info.fte_total,
-        **scheme_figures(c, info, total_hours),
+        **scheme_figures(a, info, total_hours),
     }
-    little = littles_law(c, info)
+    little = littles_law(a, info)
     present = little[little["cases_present"] > 0]
     summary["littles_law_max_rel_error"] = (
         float(present["littles_law_rel_error"].max()) if len(present) else nan
@@ -495,13 +587,13 @@ def summarise(
         float(counted["littles_law_steady_state_rel_error"].max()) if len(counted) else nan
     )
     summary["littles_law_steady_state_organisations"] = len(counted)
-    summary["by_domain"] = _by_domain(ho, sc, *cost_by_domain(c, info))
+    summary["by_domain"] = _by_domain(flow, *cost_by_domain(a, info, cost.by_domain))
     return summary
 
 
-def _by_domain(
-    ho: pd.DataFrame, sc: pd.DataFrame, cost_total: np.ndarray, cost_full: np.ndarray
-) -> dict[str, dict[str, float]]:
+def _flow_by_domain(ho: pd.DataFrame, sc: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per domain: handovers into it and needs in it, with their delays (`by_domain`, the
+    costs are added last)."""
     out = {}
     for code, name in enumerate(DOMAINS):
         h = ho[(ho["domain"] == code)].dropna(subset=["assigned"])["delay"].to_numpy()
@@ -514,16 +606,21 @@ def _by_domain(
             "signal_to_care_days_mean": _percentiles(d)[0],
             "signal_to_care_days_p90": _percentiles(d)[2],
             "unmet_need_share": float(s["care_start"].isna().mean()) if len(s) else float("nan"),
-            "cost_eur_total": float(cost_total[code]),
-            "cost_eur_full": float(cost_full[code]),
         }
     return out
 
 
-def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.DataFrame:
+def _by_domain(
+    flow: dict[str, dict[str, float]], cost_total: np.ndarray, cost_full: np.ndarray
+) -> dict[str, dict[str, float]]:
+    for code, name in enumerate(DOMAINS):
+        flow[name]["cost_eur_total"] = float(cost_total[code])
+        flow[name]["cost_eur_full"] = float(cost_full[code])
+    return flow
+
+
+def timeseries(a: Source, info: RunInfo) -> pd.DataFrame:
     """Monthly figures over the measured window (month 0 starts when the warm-up ends)."""
-    c = columns(a)
-    kind, t, aux, value = c["kind"], c["time"], c["aux"], c["value"]
     n_months = max(1, int(np.ceil((info.end_day - info.measure_from) / MONTH_DAYS - 1e-9)))
     edges = info.measure_from + MONTH_DAYS * np.arange(n_months + 1)
 
@@ -533,40 +630,43 @@ def timeseries(a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo) -> pd.
         w = None if weights is None else weights[ok]
         return np.bincount(idx[ok], weights=w, minlength=n_months)[:n_months]
 
-    def count(mask: np.ndarray) -> np.ndarray:
-        return per_month(t[mask])
+    def count(kind: Kind) -> np.ndarray:
+        return per_month(pick(a, [kind], ["time"])["time"])
 
     out = pd.DataFrame({"month": np.arange(n_months), "day_start": edges[:-1] - info.measure_from})
-    out["signals"] = count(kind == Kind.SIGNAL)
-    out["needs"] = count(kind == Kind.NEED)
-    out["handovers"] = count(kind == Kind.HANDOVER_SENT)
-    out["care_starts"] = count(kind == Kind.CARE_START)
-    out["escalations"] = count(kind == Kind.ESCALATION)
-    out["vt_reports"] = count((kind == Kind.SIGNAL) & np.isin(aux, VT_REPORTS))
-    out["repeat_reports"] = count((kind == Kind.SIGNAL) & (aux == ReportType.REPEAT))
+    out["signals"] = count(Kind.SIGNAL)
+    out["needs"] = count(Kind.NEED)
+    out["handovers"] = count(Kind.HANDOVER_SENT)
+    out["care_starts"] = count(Kind.CARE_START)
+    out["escalations"] = count(Kind.ESCALATION)
+    signals = pick(a, [Kind.SIGNAL], ["time", "aux"])
+    out["vt_reports"] = per_month(signals["time"][np.isin(signals["aux"], VT_REPORTS)])
+    out["repeat_reports"] = per_month(signals["time"][signals["aux"] == ReportType.REPEAT])
+    del signals
 
     # Signal-to-care delay of the care that started each month (each need's first start).
-    is_need = kind == Kind.NEED
-    needs, arose = earliest(c["need"][is_need], t[is_need])
-    start = kind == Kind.CARE_START
-    started, t_start = earliest(c["need"][start], t[start])
+    arisen = pick(a, [Kind.NEED], ["need", "time"])
+    needs, arose = earliest(arisen["need"], arisen["time"])
+    del arisen
+    start = pick(a, [Kind.CARE_START], ["need", "time"])
+    started, t_start = earliest(start["need"], start["time"])
+    del start
     delay = t_start - lookup(needs, arose, started)
     total = per_month(t_start, delay)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["signal_to_care_days_mean"] = total / out["care_starts"].to_numpy()
 
     # Needs waiting at each month's end: arisen, not yet in care, not dropped out.
-    t_left = np.sort(np.concatenate([t_start, t[kind == Kind.DROPOUT]]))
+    t_left = np.sort(np.concatenate([t_start, pick(a, [Kind.DROPOUT], ["time"])["time"]]))
     month_ends = edges[1:]
     out["needs_waiting"] = np.searchsorted(
         np.sort(arose), month_ends, side="left"
     ) - np.searchsorted(t_left, month_ends, side="left")
 
     for k, name in HOURS_KINDS.items():
-        mask = kind == k
-        out[f"hours_{name}"] = per_month(t[mask], value[mask])
-    tail = measured_tail(c, info)  # the months start with the window: the same rows
-    out["cost_eur"] = monthly_sums(tail, info, row_cost_eur(tail, info), n_months)
+        rows = pick(a, [k], ["time", "value"])
+        out[f"hours_{name}"] = per_month(rows["time"], rows["value"])
+    out["cost_eur"] = window_cost(a, info, n_months).monthly
     return out
 
 
@@ -592,31 +692,33 @@ def family_states(a: dict[str, np.ndarray]) -> pd.Series:
 # other outcomes (records/outcomes.py, imported above as AREA_MEANS).
 
 
-def by_municipality(
-    a: Mapping[str, np.ndarray] | pd.DataFrame, info: RunInfo, n: int
-) -> pd.DataFrame:
+def by_municipality(a: Source, info: RunInfo, n: int) -> pd.DataFrame:
     """Counts per home municipality (the families'), with the definitions of `summarise`:
     measured families, needs that arose in the window (and their days to care), stories
     told by measured families, and handovers in the window across a region or province
     border (deliberate placements elsewhere apart)."""
-    c = columns(a)
-    kind, aux, mun = c["kind"], c["aux"], c["municipality"]
-    win = c["time"] >= info.measure_from
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(mun[mask], minlength=n)[:n]
-
-    measured, of_measured = measured_families(c, info)
-    sig = kind == Kind.SIGNAL
-    fams, where = np.unique(c["family"][sig], return_index=True)
-    home_of_measured = mun[sig][where][np.isin(fams, measured)]
-    sc = signal_to_care(c, info)
-    is_need = kind == Kind.NEED
-    needs, home = np.unique(c["need"][is_need], return_index=True)
-    sc_mun = mun[is_need][home][np.searchsorted(needs, sc["need"].to_numpy())].astype(np.int64)
+    measured = measured_families(a, info)
+    sig = pick(a, [Kind.SIGNAL], ["family", "municipality"])
+    fams, where = np.unique(sig["family"], return_index=True)
+    home_of_measured = sig["municipality"][where][np.isin(fams, measured)]
+    del sig, fams, where
+    sc = signal_to_care(a, info)
+    arisen = pick(a, [Kind.NEED], ["need", "municipality"])
+    needs, home = np.unique(arisen["need"], return_index=True)
+    sc_mun = arisen["municipality"][home][np.searchsorted(needs, sc["need"].to_numpy())].astype(
+        np.int64
+    )
+    del arisen, needs, home
     cared = sc["care_start"].notna().to_numpy()
-    received = win & (kind == Kind.HANDOVER_RECEIVED)
+    intake = pick(a, [Kind.INTAKE], ["family", "municipality", "detail"])
+    told = among(intake["family"], measured) & (intake["detail"] == 1)
+    received = pick(a, [Kind.HANDOVER_RECEIVED], ["municipality", "aux"], since=info.measure_from)
+    mun, aux = received["municipality"], received["aux"]
     placed = (aux & HandoverFlag.PLACED_ELSEWHERE) > 0
+
+    def count(municipalities: np.ndarray) -> np.ndarray:
+        return np.bincount(municipalities, minlength=n)[:n]
+
     out = pd.DataFrame(
         {
             "families": np.bincount(home_of_measured, minlength=n)[:n],
@@ -625,14 +727,10 @@ def by_municipality(
             "signal_to_care_days_sum": np.bincount(
                 sc_mun[cared], weights=sc["delay"].to_numpy()[cared], minlength=n
             )[:n],
-            "stories_told": count(of_measured & (kind == Kind.INTAKE) & (c["detail"] == 1)),
-            "border_crossings": count(
-                received & ((aux & HandoverFlag.REGION_BORDER) > 0) & ~placed
-            ),
-            "province_crossings": count(
-                received & ((aux & HandoverFlag.PROVINCE_BORDER) > 0) & ~placed
-            ),
-            "placements_elsewhere": count(received & placed),
+            "stories_told": count(intake["municipality"][told]),
+            "border_crossings": count(mun[((aux & HandoverFlag.REGION_BORDER) > 0) & ~placed]),
+            "province_crossings": count(mun[((aux & HandoverFlag.PROVINCE_BORDER) > 0) & ~placed]),
+            "placements_elsewhere": count(mun[placed]),
         }
     )
     out["needs_uncared"] = out["needs"] - out["needs_cared"]

@@ -47,9 +47,18 @@ import numpy as np
 import pandas as pd
 
 from model.engine.simulation import SocialDomainModel
-from model.records.events import LOSS_REASONS, TRANSITION_ITEMS, Kind, TransitionItem
-from model.records.metrics import MONTH_DAYS, RunInfo, columns, earliest, lookup
+from model.records.events import LOSS_REASONS, TRANSITION_ITEMS, EventLog, Kind, TransitionItem
+from model.records.metrics import (
+    MONTH_DAYS,
+    RunInfo,
+    Source,
+    columns,
+    earliest,
+    lookup,
+    pick,
+)
 from model.records.outcomes import REORGANISATION
+from model.records.sums import sparse_sum
 from model.scenario import RecoveryConfig, Scenario
 from model.vocabulary import CasePhase
 
@@ -93,39 +102,41 @@ def first_day(scenario: Scenario) -> int:
 
 
 # ----------------------------------------------------------------------------- from one log
-def profile(a: Mapping[str, np.ndarray], info: RunInfo) -> Profile:
-    c = columns(a)
-    kind, t = c["kind"], c["time"]
+def profile(a: Source, info: RunInfo) -> Profile:
     n = int(np.ceil(info.end_day))
 
     def per_day(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         day = np.clip(times.astype(np.int64), 0, n - 1)
         return np.bincount(day, weights=weights, minlength=n)[:n].astype(float)
 
-    is_need = kind == Kind.NEED
-    needs, arose = earliest(c["need"][is_need], t[is_need])
-    start = kind == Kind.CARE_START
-    started, t_start = earliest(c["need"][start], t[start])
+    arisen = pick(a, [Kind.NEED], ["need", "time"])
+    needs, arose = earliest(arisen["need"], arisen["time"])
+    del arisen
+    start = pick(a, [Kind.CARE_START], ["need", "time"])
+    started, t_start = earliest(start["need"], start["time"])
+    del start
     came = lookup(needs, arose, started)
 
     # Waiting intervals: from a need's rise to its care start or dropout (or the end), and
     # care interrupted by a transfer, from the move to its resumption (or the end).
-    out = np.isin(kind, [Kind.CARE_START, Kind.DROPOUT])
-    left = lookup(*earliest(c["need"][out], t[out]), needs)
+    out = pick(a, [Kind.CARE_START, Kind.DROPOUT], ["need", "time"])
+    left = lookup(*earliest(out["need"], out["time"]), needs)
+    del out
 
-    def key(rows: np.ndarray) -> np.ndarray:
-        return c["case"][rows].astype(np.int64) * 2**31 + c["need"][rows]
+    def key(rows: dict[str, np.ndarray]) -> np.ndarray:
+        return rows["case"].astype(np.int64) * 2**31 + rows["need"]
 
-    moved = (kind == Kind.TRANSFER) & (c["aux"] == CasePhase.CARE)
-    resumed = kind == Kind.CARE_RESUMED
-    back = lookup(*earliest(key(resumed), t[resumed]), key(moved))
-    begin = np.concatenate([arose, t[moved]])
+    moved = pick(a, [Kind.TRANSFER], ["case", "need", "time", "aux"])
+    moved = {k: v[moved["aux"] == CasePhase.CARE] for k, v in moved.items()}
+    resumed = pick(a, [Kind.CARE_RESUMED], ["case", "need", "time"])
+    back = lookup(*earliest(key(resumed), resumed["time"]), key(moved))
+    begin = np.concatenate([arose, moved["time"]])
     end = np.concatenate([left, back])
     end = np.where(np.isnan(end), info.end_day, np.minimum(end, info.end_day))
     return Profile(
         cared=per_day(came),
         delay_sum=per_day(came, t_start - came),
-        intakes=per_day(t[kind == Kind.INTAKE]),
+        intakes=per_day(pick(a, [Kind.INTAKE], ["time"])["time"]),
         waiting=np.diff(_integral(begin, end, np.arange(n + 1, dtype=float))),
     )
 
@@ -141,53 +152,58 @@ def _integral(begin: np.ndarray, end: np.ndarray, x: np.ndarray) -> np.ndarray:
     return (kb * x - cb[kb]) - (ke * x - ce[ke])
 
 
-def transition_cost_eur(c: Mapping[str, np.ndarray], info: RunInfo) -> np.ndarray:
-    """Per record: one-off euros, and paid hours lost at the domain's hourly cost (computed
-    on those rows only, as metrics.row_cost_eur is)."""
-    kind, value = c["kind"], c["value"]
-    out = np.zeros(len(kind))
-    one_off = kind == Kind.TRANSITION_COST
-    out[one_off] = value[one_off]
-    paid = np.flatnonzero((kind == Kind.TRANSITION_HOURS) & (c["aux"] == 1))
-    out[paid] = value[paid] * info.hourly_cost_eur[info.org_domain[c["org"][paid]]]
-    return out
+def transition_costs(a: Source, info: RunInfo) -> dict[str, np.ndarray]:
+    """The records that cost a reorganisation money (time, row, euros): one-off euros, and
+    paid hours lost at the domain's hourly cost."""
+    r = pick(a, [Kind.TRANSITION_COST, Kind.TRANSITION_HOURS],
+             ["row", "time", "kind", "org", "value", "aux"])  # fmt: skip
+    one_off = r["kind"] == Kind.TRANSITION_COST
+    paid = (r["kind"] == Kind.TRANSITION_HOURS) & (r["aux"] == 1)
+    eur = np.zeros(len(one_off))
+    eur[one_off] = r["value"][one_off]
+    eur[paid] = r["value"][paid] * info.hourly_cost_eur[info.org_domain[r["org"][paid]]]
+    return {"row": r["row"], "time": r["time"], "eur": eur}
 
 
-def own_figures(a: Mapping[str, np.ndarray], info: RunInfo, scenario: Scenario) -> dict:
+def own_figures(a: Source, info: RunInfo, scenario: Scenario) -> dict:
     """The figures the reorganised run's own log gives, and a breakdown to check them by."""
-    c = columns(a)
-    kind, value, detail, aux = c["kind"], c["value"], c["detail"], c["aux"]
-    costs = kind == Kind.TRANSITION_COST
-    hours = kind == Kind.TRANSITION_HOURS
-    moved = kind == Kind.TRANSFER
+    costs = pick(a, [Kind.TRANSITION_COST], ["value", "detail", "aux"])
+    hours = pick(a, [Kind.TRANSITION_HOURS], ["value", "detail"])
+    moved = pick(a, [Kind.TRANSFER], ["value", "aux"])
     items, reasons = len(TRANSITION_ITEMS), len(LOSS_REASONS)
-    count = np.bincount(detail[costs], weights=aux[costs], minlength=items)
-    eur = np.bincount(detail[costs], weights=value[costs], minlength=items)
-    lost = np.bincount(detail[hours], weights=value[hours], minlength=reasons)
+    count = np.bincount(costs["detail"], weights=costs["aux"], minlength=items)
+    eur = np.bincount(costs["detail"], weights=costs["value"], minlength=items)
+    lost = np.bincount(hours["detail"], weights=hours["value"], minlength=reasons)
+    spent = transition_costs(a, info)
+    in_care = moved["aux"] == CasePhase.CARE
     return {
-        "reorganisation_cost_eur": float(transition_cost_eur(c, info).sum()),
-        "reorganisation_hours_lost": float(value[hours].sum()),
-        "reorganisation_cases_transferred": len(np.unique(value[moved])),
+        # the sum over every record of the log, as one array of the log's length gave it
+        "reorganisation_cost_eur": sparse_sum(spent["row"], spent["eur"], _log_length(a)),
+        "reorganisation_hours_lost": float(hours["value"].sum()),
+        "reorganisation_cases_transferred": len(np.unique(moved["value"])),
         "reorganisation": {
             "days": [r.day() for r in scenario.reorganisation],
             "organisations_created": int(count[TransitionItem.ORGANISATION_CREATED]),
             "organisations_dissolved": int(count[TransitionItem.ORGANISATION_DISSOLVED]),
             "professionals_moved": int(count[TransitionItem.PROFESSIONALS_MOVED]),
             "leavers": int(count[TransitionItem.LEAVERS]),
-            "cases_transferred_in_care": len(np.unique(value[moved & (aux == CasePhase.CARE)])),
+            "cases_transferred_in_care": len(np.unique(moved["value"][in_care])),
             "cost_eur_by_item": {item: float(eur[i]) for i, item in enumerate(TRANSITION_ITEMS)},
             "hours_lost_by_reason": {r: float(lost[i]) for i, r in enumerate(LOSS_REASONS)},
         },
     }
 
 
-def monthly_cost(a: Mapping[str, np.ndarray], info: RunInfo, months: int) -> np.ndarray:
+def _log_length(a: Source) -> int:
+    return len(a) if isinstance(a, EventLog) else len(columns(a)["kind"])
+
+
+def monthly_cost(a: Source, info: RunInfo, months: int) -> np.ndarray:
     """reorganisation_cost_eur per month of the measured period (for the timeseries)."""
-    c = columns(a)
-    eur = transition_cost_eur(c, info)
-    idx = np.floor((c["time"] - info.measure_from) / MONTH_DAYS).astype(np.int64)
-    ok = (idx >= 0) & (idx < months) & (eur != 0)
-    return np.bincount(idx[ok], weights=eur[ok], minlength=months)[:months]
+    spent = transition_costs(a, info)
+    idx = np.floor((spent["time"] - info.measure_from) / MONTH_DAYS).astype(np.int64)
+    ok = (idx >= 0) & (idx < months) & (spent["eur"] != 0)
+    return np.bincount(idx[ok], weights=spent["eur"][ok], minlength=months)[:months]
 
 
 # ----------------------------------------------------------------------------- paired
@@ -272,7 +288,7 @@ def zero_figures() -> dict:
 def measure(
     scenario: Scenario,
     seed: int,
-    arrays: dict[str, np.ndarray],
+    log: Source,
     info: RunInfo,
     summary: dict,
     series: pd.DataFrame,
@@ -289,15 +305,15 @@ def measure(
         summary.update(zero_figures())
         summary["cost_eur_incl_reorganisation"] = summary["cost_eur_total"]
         return None
-    series["reorganisation_cost_eur"] = monthly_cost(arrays, info, len(series))
-    summary.update(own_figures(arrays, info, scenario))
+    series["reorganisation_cost_eur"] = monthly_cost(log, info, len(series))
+    summary.update(own_figures(log, info, scenario))
     summary["cost_eur_incl_reorganisation"] = (
         summary["cost_eur_total"] + summary["reorganisation_cost_eur"]
     )
     if not pair:
         return None
     twin = SocialDomainModel(counterfactual_of(scenario), seed=seed).run()
-    cf = profile(twin.log.arrays(), twin.run_info())
-    own = profile(arrays, info)
+    cf = profile(twin.log, twin.run_info())
+    own = profile(log, info)
     summary.update(paired_figures(own, cf, scenario))
     return recovery_table(own, cf, scenario, info)

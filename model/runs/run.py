@@ -115,15 +115,14 @@ def run(
     log, geo, regions = model.log, model.geography, model.regions
     events_processed = model.events_processed
     orgs = model.organisation_table() if detail else None
-    # The outcomes come from the log alone. The model's state (families, cases, queues,
-    # the clock) is let go before the log is read into columns, when memory peaks: at the
-    # end of a national five-year run it is about a fifth of the peak (docs/performance.md).
+    # The outcomes come from the log alone, which is on disk; each reads the kinds of
+    # record it needs. The model's state (families, cases, queues, the clock) is let go
+    # first, and its reference cycles collected (docs/performance.md).
     del model
     gc.collect()
-    arrays = log.arrays()
-    summary = summarise(arrays, info)
-    series = timeseries(arrays, info)
-    recovery = measure(scenario, seed, arrays, info, summary, series, pair=pair)
+    summary = summarise(log, info)
+    series = timeseries(log, info)
+    recovery = measure(scenario, seed, log, info, summary, series, pair=pair)
     result = RunResult(
         scenario=scenario,
         seed=seed,
@@ -132,16 +131,16 @@ def run(
         wall_seconds=0.0,
         events_processed=events_processed,
         geography_notes=geo.notes,
-        profile=profile(arrays, info) if keep_profile else None,
+        profile=profile(log, info) if keep_profile else None,
     )
     if detail:
-        per_mun = by_municipality(arrays, info, geo.n)
+        per_mun = by_municipality(log, info, geo.n)
         per_mun.insert(0, "code", geo.codes)
         per_mun.insert(1, "name", geo.names)
         per_mun.insert(2, "province", [geo.province_names[p] for p in geo.province])
         result.log = log
-        result.organisations = orgs.merge(littles_law(arrays, info), on="org", how="left")
-        result.need_delays = signal_to_care(arrays, info)
+        result.organisations = orgs.merge(littles_law(log, info), on="org", how="left")
+        result.need_delays = signal_to_care(log, info)
         result.by_municipality = per_mun
         result.geography = geo
         result.regions = regions

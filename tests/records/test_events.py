@@ -71,32 +71,30 @@ def test_the_columns_after_time_kind_and_case_are_keyword_only():
 
 
 # ----------------------------------------------------------------------------- flushing
-def test_records_survive_the_flush_into_chunks_in_order(monkeypatch):
-    """More than one chunk's worth, with `maybe_flush` between records as the engine calls it
-    (every few thousand events): every record comes back once, in order, in its columns,
-    across the buffer, a packing that fills one chunk and starts the next, and the columns
-    already packed by an earlier read."""
-    monkeypatch.setattr(events, "_CHUNK_ROWS", 50_000)
+def test_records_survive_the_flush_to_disk_in_order():
+    """More than two flushes' worth, with `maybe_flush` between records as the engine calls
+    it (every few thousand events): every record comes back once, in order, in its columns,
+    across the buffer, the files on disk, and a read mid-way."""
     n = 140_123
     assert n > 2 * events._FLUSH == 131_072
     log = EventLog()
-    packed = []
+    stored = []
     for i in range(n):
         log.record(float(i), Kind(i % len(Kind)), family=i, need=i + 1, value=0.5 * i,
                    detail=-i, aux=i % 7)  # fmt: skip
         if i % 1000 == 999:
             log.maybe_flush()
-            packed.append((log._n_chunked(), len(log._chunks)))
+            stored.append(log._store.n)
         assert i % 5000 or len(log) == i + 1
         if i == 70_000:
-            assert len(log.arrays()["time"]) == i + 1  # packed into columns mid-way
+            assert len(log.arrays()["time"]) == i + 1  # everything so far, read mid-way
     assert len(log) == n
-    # The buffer is packed at the first maybe_flush with at least _FLUSH records waiting:
-    # after record 65,999 (66 calls of 1000), filling a chunk and starting the next; then
-    # the 65,999 records after the read at 70,000, at the flush after record 135,999.
-    assert packed[64] == (0, 0) and packed[65] == (66_000, 2)
-    assert packed[70] == (0, 0)  # moved into the columns by arrays()
-    assert packed[134] == (0, 0) and packed[135] == (136_000 - 70_001, 2)
+    # The buffer goes to disk at the first maybe_flush with at least _FLUSH records
+    # waiting: after record 65,999 (66 calls of 1000); the read at 70,000 sends the 4,001
+    # after it; then the 65,999 after those go at the flush after record 135,999.
+    assert stored[64] == 0 and stored[65] == 66_000
+    assert stored[70] == 70_001
+    assert stored[134] == 70_001 and stored[135] == 136_000
     assert len(log._buf) == n - 136_000  # the last 4,123 are still in the buffer
 
     rec = log.records()
@@ -134,8 +132,8 @@ def test_arrays_are_the_columns_of_records():
     for name in COLUMNS:
         assert a[name].flags.c_contiguous and (a[name] == rec[name]).all()
         assert a[name].dtype == rec.dtype[name]
-    again = log.arrays()  # nothing new: the same columns, not another copy
-    assert all(again[name] is a[name] for name in COLUMNS)
+    again = log.arrays()  # a copy read from disk each time: the log does not keep one
+    assert all(again[name] is not a[name] and (again[name] == a[name]).all() for name in COLUMNS)
     assert a["family"].tolist() == [4, 5]
     assert a["need"].tolist() == [-1, 8]
     assert a["aux"].tolist() == [2, 0]

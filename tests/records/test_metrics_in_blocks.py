@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.records import metrics
-from model.records.events import HOURS_KINDS, RECORD, Kind
+from model.records import metrics, sums
+from model.records.events import HOURS_KINDS, RECORD, EventLog, Kind
 from model.records.metrics import (
     MONTH_DAYS,
     RunInfo,
     measured_tail,
-    monthly_sums,
     row_cost_eur,
+    window_cost,
 )
 
 INFO = RunInfo(
@@ -76,22 +76,41 @@ def test_row_costs_by_block_are_the_whole_log_formula(seed, n):
         metrics._BLOCK_ROWS = old
 
 
+def as_event_log(c: dict[str, np.ndarray]) -> EventLog:
+    """The same records written through an EventLog, flushed to disk in uneven blocks."""
+    log = EventLog()
+    for i in range(len(c["time"])):
+        log.record(*(c[name][i].item() for name in ("time", "kind")),
+                   **{name: c[name][i].item() for name in RECORD.names[2:]})  # fmt: skip
+        if i % 89 == 0:
+            log._flush()
+    return log
+
+
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 700))
-def test_monthly_sums_are_bincounts_in_log_order(seed, n):
-    """Bincount adds each month's weights one after the other in log order; so must the
-    month-by-month sums, or the monthly cost in timeseries.csv would change in its last
+def test_window_cost_adds_up_as_the_whole_window_arrays_did(seed, n):
+    """The window's cost, read a stretch at a time (from columns in memory, or from the log
+    on disk), is what the sums over one array of every record's cost gave: the total as
+    numpy's pairwise `sum`, per domain and per month as bincounts in log order. Otherwise
+    cost_eur_total and the monthly cost in timeseries.csv would change in their last
     digits."""
-    old = metrics._BLOCK_ROWS
-    metrics._BLOCK_ROWS = 97
+    old = metrics._STRETCH_ROWS, sums.LEAF
+    metrics._STRETCH_ROWS, sums.LEAF = 300, 128  # many leaves, several a stretch
     try:
         c = a_log(np.random.default_rng(seed), n)
         tail = measured_tail(c, INFO)
         w = row_cost_eur(tail, INFO)
-        got = monthly_sums(tail, INFO, w, 7)
-        want = whole_log_monthly(c["time"], row_cost_eur(c, INFO), 7)
-        assert got.tobytes() == want.tobytes()
+        booked = w != 0
+        by_domain = np.bincount(INFO.org_domain[tail["org"][booked]], weights=w[booked],
+                                minlength=len(INFO.hourly_cost_eur)).astype(float)  # fmt: skip
+        monthly = whole_log_monthly(c["time"], row_cost_eur(c, INFO), 7)
+        for source in (c, as_event_log(c)):
+            got = window_cost(source, INFO, 7)
+            assert got.total == float(w.sum())
+            assert got.by_domain.tobytes() == by_domain.tobytes()
+            assert got.monthly.tobytes() == monthly.tobytes()
     finally:
-        metrics._BLOCK_ROWS = old
+        metrics._STRETCH_ROWS, sums.LEAF = old
 
 
 def test_the_measured_tail_is_the_window_as_views(small_blocks):

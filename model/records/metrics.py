@@ -168,11 +168,16 @@ def among(ids: np.ndarray, members: np.ndarray) -> np.ndarray:
     return flag[ids]
 
 
+def first_of(a: Source, kind: Kind, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """The keys (sorted) of the records of one kind and the earliest time of each: when
+    each need arose, first had care, when each case was first taken on."""
+    rows = pick(a, [kind], [key, "time"])
+    return earliest(rows[key], rows["time"])
+
+
 def handover_delays(a: Source, info: RunInfo) -> pd.DataFrame:
     sent = pick(a, [Kind.HANDOVER_SENT], ["time", "case", "detail"], since=info.measure_from)
-    asg = pick(a, [Kind.ASSIGNED], ["case", "time"])
-    uniq, first = earliest(asg["case"], asg["time"])
-    del asg
+    uniq, first = first_of(a, Kind.ASSIGNED, "case")
     out = pd.DataFrame(sent)
     out["assigned"] = lookup(uniq, first, out["case"].to_numpy())
     out["delay"] = (out["assigned"] - out["time"]).clip(lower=0)
@@ -182,9 +187,7 @@ def handover_delays(a: Source, info: RunInfo) -> pd.DataFrame:
 
 def signal_to_care(a: Source, info: RunInfo) -> pd.DataFrame:
     arose = pick(a, [Kind.NEED], ["time", "need", "domain"], since=info.measure_from)
-    start = pick(a, [Kind.CARE_START], ["need", "time"])
-    uniq, first = earliest(start["need"], start["time"])
-    del start
+    uniq, first = first_of(a, Kind.CARE_START, "need")
     out = pd.DataFrame(arose)
     need = out["need"].to_numpy()
     out["care_start"] = lookup(uniq, first, need)
@@ -645,12 +648,8 @@ def timeseries(a: Source, info: RunInfo) -> pd.DataFrame:
     del signals
 
     # Signal-to-care delay of the care that started each month (each need's first start).
-    arisen = pick(a, [Kind.NEED], ["need", "time"])
-    needs, arose = earliest(arisen["need"], arisen["time"])
-    del arisen
-    start = pick(a, [Kind.CARE_START], ["need", "time"])
-    started, t_start = earliest(start["need"], start["time"])
-    del start
+    needs, arose = first_of(a, Kind.NEED, "need")
+    started, t_start = first_of(a, Kind.CARE_START, "need")
     delay = t_start - lookup(needs, arose, started)
     total = per_month(t_start, delay)
     with np.errstate(invalid="ignore", divide="ignore"):

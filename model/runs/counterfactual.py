@@ -54,6 +54,7 @@ from model.records.metrics import (
     Source,
     columns,
     earliest,
+    first_of,
     lookup,
     pick,
 )
@@ -109,12 +110,8 @@ def profile(a: Source, info: RunInfo) -> Profile:
         day = np.clip(times.astype(np.int64), 0, n - 1)
         return np.bincount(day, weights=weights, minlength=n)[:n].astype(float)
 
-    arisen = pick(a, [Kind.NEED], ["need", "time"])
-    needs, arose = earliest(arisen["need"], arisen["time"])
-    del arisen
-    start = pick(a, [Kind.CARE_START], ["need", "time"])
-    started, t_start = earliest(start["need"], start["time"])
-    del start
+    needs, arose = first_of(a, Kind.NEED, "need")
+    started, t_start = first_of(a, Kind.CARE_START, "need")
     came = lookup(needs, arose, started)
 
     # Waiting intervals: from a need's rise to its care start or dropout (or the end), and

@@ -422,8 +422,8 @@ class EventLog:
 
     def stretch(self, start: int, stop: int, kinds: Iterable[int]) -> dict[str, np.ndarray]:
         """The columns of the records of these kinds at positions [start, stop), in log
-        order, with each one's position (`row`): for outcomes that add up values in log order a stretch at a
-        time (metrics.window_cost)."""
+        order, with each one's position (`row`): for outcomes that add up values in log
+        order a stretch at a time (metrics.window_cost)."""
         self._flush()
         return self._store.span_rows(start, stop, kinds)
 
@@ -501,14 +501,12 @@ class EventLog:
     ) -> Iterator[pd.DataFrame]:
         """`to_frame` a slice of rows at a time; one empty slice for an empty log, so that a
         file written from it still has its columns."""
-        empty = True
-        for _, part in self._spans():
-            empty = False
-            yield _labelled({name: part[name] for name in RECORD.names}, org_table,
-                            municipality_codes)  # fmt: skip
-        if empty:
+        if not len(self):
             yield _labelled({name: np.empty(0, RECORD[name]) for name in RECORD.names},
                             org_table, municipality_codes)  # fmt: skip
+        for _, part in self._spans():
+            yield _labelled({name: part[name] for name in RECORD.names}, org_table,
+                            municipality_codes)  # fmt: skip
 
 
 def _labelled(

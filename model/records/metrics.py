@@ -377,10 +377,8 @@ def window_cost(a: Source, info: RunInfo, months: int = 0) -> WindowCost:
                 ok = (idx >= 0) & (idx < months)
                 monthly = _carry(monthly, bins_m, idx[ok], eur[ok])
             for leaf_lo, leaf_hi in leaves:
-                dense = np.zeros(leaf_hi - leaf_lo)
                 inside = (at >= leaf_lo - lo) & (at < leaf_hi - lo)
-                dense[at[inside] - (leaf_lo - lo)] = eur[inside]
-                yield dense.sum()
+                yield sums.leaf_sum(at[inside] - (leaf_lo - lo), eur[inside], leaf_hi - leaf_lo)
 
     total = sums.pairwise_combine(n, leaf_sums())
     return WindowCost(total, by_domain, monthly)
@@ -409,24 +407,21 @@ def _carry(acc: np.ndarray, bins: np.ndarray, idx: np.ndarray, weights: np.ndarr
                        minlength=len(bins)).astype(float)  # fmt: skip
 
 
-def cost_by_domain(
-    a: Source, info: RunInfo, care_total: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per domain (DOMAINS order): its part of `cost_eur_total` (`care_total`, from
-    `window_cost`) and of `cost_eur_full` without governance (officials' hours belong to no
-    domain). Each record's euros go to the domain of the organisation that booked or paid
-    them, with the same factors as the totals, so the parts add up to the totals: Veilig
-    Thuis can then be priced apart."""
+def cost_by_domain(a: Source, info: RunInfo) -> np.ndarray:
+    """Per domain (DOMAINS order): its part of `cost_eur_full` without governance
+    (officials' hours belong to no domain); its part of `cost_eur_total` is
+    `window_cost(...).by_domain`. Each record's euros go to the domain of the organisation
+    that booked or paid them, with the same factors as the totals, so the parts add up to
+    the totals: Veilig Thuis can then be priced apart."""
     n = len(info.hourly_cost_eur)
     hours, staffing = paid_hours(a, info)
     paid_eur = hours * info.hourly_cost_eur[info.org_domain[staffing["org"]]]
     care = pick(a, [Kind.CARE_START], ["org", "aux"], since=info.measure_from)
-    full = np.bincount(info.org_domain[staffing["org"]], weights=paid_eur, minlength=n).astype(
+    return np.bincount(info.org_domain[staffing["org"]], weights=paid_eur, minlength=n).astype(
         float
     ) + np.bincount(
         info.org_domain[care["org"]], weights=care_days_eur(care, info, slice(None)), minlength=n
     ).astype(float)
-    return care_total, full
 
 
 def paid_hours(a: Source, info: RunInfo) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -513,7 +508,8 @@ def summarise(a: Source, info: RunInfo) -> dict[str, float | int | dict]:
     n_lost = int((intake["aux"] == 1).sum())
     del intake, of_measured, stories
     met = pick(a, [Kind.ASSIGNED], ["family", "org"], since=s)
-    met = {k: v[among(met["family"], measured)].astype(np.int64) for k, v in met.items()}
+    theirs = among(met["family"], measured)
+    met = {k: v[theirs].astype(np.int64) for k, v in met.items()}
     met_family, met_org = met["family"], met["org"]
     del met
     n_orgs = len(info.org_domain)
@@ -590,7 +586,7 @@ def summarise(a: Source, info: RunInfo) -> dict[str, float | int | dict]:
         float(counted["littles_law_steady_state_rel_error"].max()) if len(counted) else nan
     )
     summary["littles_law_steady_state_organisations"] = len(counted)
-    summary["by_domain"] = _by_domain(flow, *cost_by_domain(a, info, cost.by_domain))
+    summary["by_domain"] = _by_domain(flow, cost.by_domain, cost_by_domain(a, info))
     return summary
 
 

@@ -19,6 +19,19 @@ import numpy as np
 LEAF = 1 << 16
 
 
+def _half(m: int) -> int:
+    """Where numpy splits m values: half of them, rounded down to a multiple of 8."""
+    half = m // 2
+    return half - half % 8
+
+
+def leaf_sum(offsets: np.ndarray, values: np.ndarray, size: int) -> float:
+    """`x.sum()` of a leaf of `size` values that are zero but at `offsets`."""
+    dense = np.zeros(size)
+    dense[offsets] = values
+    return dense.sum()
+
+
 def pairwise_leaves(n: int) -> list[tuple[int, int]]:
     """The stretches [lo, hi) that numpy's pairwise summation of n values splits into
     (numpy/_core/src/umath/loops_utils.h.src: halves rounded down to a multiple of 8),
@@ -29,8 +42,7 @@ def pairwise_leaves(n: int) -> list[tuple[int, int]]:
         if m <= LEAF:
             out.append((lo, lo + m))
             return
-        half = m // 2
-        half -= half % 8
+        half = _half(m)
         split(lo, half)
         split(lo + half, m - half)
 
@@ -46,8 +58,7 @@ def pairwise_combine(n: int, leaf_sums: Iterator[float]) -> float:
     def combine(m: int) -> float:
         if m <= LEAF:
             return next(leaf_sums)
-        half = m // 2
-        half -= half % 8
+        half = _half(m)
         return combine(half) + combine(m - half)
 
     return float(combine(n))
@@ -56,15 +67,13 @@ def pairwise_combine(n: int, leaf_sums: Iterator[float]) -> float:
 def sparse_sum(positions: np.ndarray, values: np.ndarray, n: int) -> float:
     """`x.sum()` of n values that are zero but at `positions` (sorted, unique), bit for bit,
     without the n values in memory."""
-    bounds = [(lo, hi) for lo, hi in pairwise_leaves(n)]
-    cut = np.searchsorted(positions, [hi for _, hi in bounds])
+    leaves = pairwise_leaves(n)
+    cut = np.searchsorted(positions, [hi for _, hi in leaves])
 
     def leaf_sums() -> Iterator[float]:
         at = 0
-        for (lo, hi), end in zip(bounds, cut, strict=True):
-            dense = np.zeros(hi - lo)
-            dense[positions[at:end] - lo] = values[at:end]
+        for (lo, hi), end in zip(leaves, cut, strict=True):
+            yield leaf_sum(positions[at:end] - lo, values[at:end], hi - lo)
             at = end
-            yield dense.sum()
 
     return pairwise_combine(n, leaf_sums())

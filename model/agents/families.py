@@ -17,15 +17,20 @@ tens of thousands, are Mesa Agents.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy.special import ndtr, ndtri
 
 from model.scenario import Scenario
 from model.vocabulary import DOMAINS, SOURCE_CODE, VT, NeedOutcome, NeedState
+
+if TYPE_CHECKING:
+    from model.agents.organisations import Case
 
 N_DOMAINS = len(DOMAINS)
 CHUNK_DAYS = 30.0  # arrivals are drawn a month at a time; fixed so chunking never changes the draws
@@ -43,14 +48,7 @@ class Need:
         "episode",
         "state",
         "outcome",
-        # its luck (see Luck)
-        "care_length_quantile",
-        "care_length_normal_score",
-        "success_uniform",
-        "dropout_uniform",
-        "incident_unit_exponential",
-        "recurrence_uniform",
-        "recurrence_unit_exponential",
+        "luck",
         "care_start",
         "preventive",
         "stories",
@@ -65,7 +63,7 @@ class Need:
         severity: int,
         arose: float,
         episode: int,
-        luck: tuple[float, ...],
+        luck: Sequence[float],
     ) -> None:
         self.id = id
         self.family = family
@@ -75,9 +73,9 @@ class Need:
         self.episode = episode
         self.state = NeedState.WAITING
         self.outcome = NeedOutcome.OPEN
-        (self.care_length_quantile, self.care_length_normal_score, self.success_uniform,
-         self.dropout_uniform, self.incident_unit_exponential, self.recurrence_uniform,
-         self.recurrence_unit_exponential) = luck  # fmt: skip
+        # Its Luck, read by name (`need.success_uniform`, below). Seven doubles in one array
+        # take 128 bytes; as seven float objects they took 280 (docs/performance.md).
+        self.luck = array("d", luck)
         self.care_start = -1.0
         self.preventive = False
         self.stories = 0  # full intakes at which the family told its story for this need
@@ -85,18 +83,19 @@ class Need:
 
 
 class Family:
-    """A household in a municipality, with members, needs and a case history."""
+    """A household in a municipality, with members, needs and a case history.
+
+    When it arrived and at which door (its entry uniform) are used once, on arrival, and
+    kept in the log (its first signal), not here: a family can stay for years."""
 
     __slots__ = (
         "id",
         "municipality",
         "adults",
         "children",
-        "arrived",
         "open_cases",
         "known_to_vt",
         "safety",
-        "entry_uniform",
         "placement_uniform",
         "needs",
         "clock",
@@ -108,19 +107,18 @@ class Family:
         municipality: int,
         adults: int,
         children: int,
-        arrived: float,
-        entry_uniform: float,
         placement_uniform: float,
     ) -> None:
         self.id = id
         self.municipality = municipality
         self.adults = adults
         self.children = children
-        self.arrived = arrived
-        self.open_cases: dict[int, object] = {}  # org id -> Case
+        # Its open cases, in the order each came to its organisation (a case a reorganisation
+        # moves goes to the end). One list, not a dict of lists per organisation: families
+        # have one or two, and a dict with its lists took 330 bytes a family.
+        self.open_cases: list[Case] = []
         self.known_to_vt = False  # Veilig Thuis had a case before: the next report is a repeat
         self.safety = False  # ever had a safety need: incidents become reports
-        self.entry_uniform = entry_uniform  # < vt_entry_share: a safety need comes up at VT
         self.placement_uniform = placement_uniform  # < its share: a shelter outside the region
         self.needs: list[Need] = []  # needs not yet done
         self.clock = 0  # the family's incident clock: only the latest scheduled incident counts
@@ -134,7 +132,7 @@ class ArrivalChunk:
     municipality: np.ndarray
     adults: np.ndarray
     children: np.ndarray
-    entry_uniform: np.ndarray  # see Family
+    entry_uniform: np.ndarray  # < vt_entry_share: a safety need comes up at Veilig Thuis
     source_quantile: np.ndarray  # picks who gave the signal, once the entry is known
     placement_uniform: np.ndarray  # see Family
     known_to_vt_uniform: np.ndarray  # < vt_known_before_share: VT knew the family before
@@ -146,7 +144,8 @@ class ArrivalChunk:
 
 
 class Luck(NamedTuple):
-    """A need's own luck, drawn once when it arises, in this order (a Need unpacks it so).
+    """A need's own luck, drawn once when it arises, in this order (a Need reads its fields
+    by these names).
 
     Drawn ahead, the same need has the same luck under every scheme and protocol. A
     `_uniform` is compared with a probability (below it, the event happens); a `_quantile`
@@ -161,6 +160,14 @@ class Luck(NamedTuple):
     incident_unit_exponential: float  # time to the first incident, times 1 / rate
     recurrence_uniform: float  # < p: the need comes back once it is done
     recurrence_unit_exponential: float  # when it comes back, times its mean
+
+
+def _luck_field(i: int, name: str) -> property:
+    return property(lambda need: need.luck[i], doc=f"Its Luck's {name}.")
+
+
+for _i, _name in enumerate(Luck._fields):  # need.success_uniform is need.luck[2], and so on
+    setattr(Need, _name, _luck_field(_i, _name))
 
 
 def draw_luck(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -101,8 +101,10 @@ class Case:
         self.org = org
         self.team = org.team_for(family)
         self.needs = needs  # needs brought here, triaged once the intake is done
-        self.own: list[Need] = []  # needs cared for here
-        self.later: list[tuple[Need, Organisation]] = []  # handovers that leave after care
+        # Filled at triage; most cases have nothing for one or the other, so they share the
+        # empty tuple until then (half a million empty lists at national scale).
+        self.own: list[Need] | tuple[()] = ()  # needs cared for here
+        self.later: list[tuple[Need, Organisation]] | tuple[()] = ()  # handovers after care
         self.episode = episode
         self.priority = max(n.severity for n in needs)
         self.queued_at = -1.0

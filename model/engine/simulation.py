@@ -426,8 +426,7 @@ class SocialDomainModel(mesa.Model):
         else:
             self._load_chunk()
         self.now = t
-        fam = Family(self.new_id("family"), mun, adults, children, t, entry_uniform,
-                     placement_uniform)  # fmt: skip
+        fam = Family(self.new_id("family"), mun, adults, children, placement_uniform)
         fam.known_to_vt = known_to_vt_uniform < self._vt_known_before
         needs = [self.new_need(t, fam, *need_rows[j]) for j in range(first, last)]
         via_vt = safety and entry_uniform < self.fam_cfg.vt_entry_share
@@ -465,9 +464,7 @@ class SocialDomainModel(mesa.Model):
         it every other family and its luck, is the same as without it; what then happens to
         the family draws from `model.rng`, like everything else in the world around it.
         """
-        first = min(s[0] for s in signals)
-        fam = Family(self.new_id("family"), municipality, adults, children, first, 1.0,
-                     placement_uniform)  # fmt: skip
+        fam = Family(self.new_id("family"), municipality, adults, children, placement_uniform)
         for t, via_vt, source, needs in signals:
             self.schedule(t, self._scripted_signal, (fam, via_vt, source, needs))
         return fam

@@ -137,6 +137,9 @@ class Care:
                         aux=case.team is not org.team_for(case.family))  # fmt: skip
         if case.sender is not None:
             m.handovers.learn(t, case, prof)
+            # Nothing reads the sender after this (a case is assigned once: care that moves
+            # is a new case), and holding it would keep every closed case of a handover chain.
+            case.sender = None
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
         if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
             oldest = min(n.arose for n in case.needs)
@@ -175,23 +178,29 @@ class Care:
         fam = case.family
         preventive = self.preventive and org.domain == WIJKTEAM
         now: dict[int, tuple[Organisation, list[Need]]] = {}
+        own: list[Need] = []
+        later: list[tuple[Need, Organisation]] = []
         for need in case.needs:
             if need.state != STATE_WAITING:
                 continue
             if ho.handled_here(org, need):
                 if preventive and need.severity == 1:
                     need.preventive = True
-                case.own.append(need)
+                own.append(need)
                 continue
             target = ho.target(org, need, fam)
             if ho.leaves_now(org, need):
                 now.setdefault(target.oid, (target, []))[1].append(need)
             else:
-                case.later.append((need, target))
-        if not case.own and case.later:  # nothing of its own to do first
-            for need, target in case.later:
+                later.append((need, target))
+        if not own and later:  # nothing of its own to do first
+            for need, target in later:
                 now.setdefault(target.oid, (target, []))[1].append(need)
-            case.later = []
+            later = []
+        if own:
+            case.own = own
+        if later:
+            case.later = later
         for target, needs in now.values():
             ho.send(t, case, needs, target)
         if case.own:
@@ -214,7 +223,11 @@ class Care:
                     for n in case.own)  # fmt: skip
         care_hours = load * weeks
         reporting = care_hours * org.reporting_share
-        others = [oid for oid, cases in fam.open_cases.items() if cases and oid != org.oid]
+        others: list[int] = []  # the other organisations with an open case for the family
+        for other in fam.open_cases:
+            oid = other.org.oid
+            if oid != org.oid and oid not in others:
+                others.append(oid)
         coordination = 0.0
         if others:
             border = m.handovers.border
@@ -273,7 +286,8 @@ class Care:
             self.log.case_record(t, KIND_CARE_END, case, need=n.id, detail=int(resolved))
             self.close_need(t, n, OUTCOME_RESOLVED if resolved else OUTCOME_UNRESOLVED)
         grouped: dict[int, tuple[Organisation, list[Need]]] = {}
-        for need, target in case.later + m.handovers.onward(t, case):
+        onward = m.handovers.onward(t, case)
+        for need, target in case.later + onward if case.later else onward:
             if need.state == STATE_WAITING:
                 grouped.setdefault(target.oid, (target, []))[1].append(need)
         for target, needs in grouped.values():
@@ -296,11 +310,8 @@ class Care:
         case.phase = PHASE_CLOSED
         self.log.case_record(t, KIND_CLOSED, case, need=case.needs[0].id)
         open_cases = case.family.open_cases
-        cases = open_cases.get(org.oid)
-        if cases is not None:
-            cases.remove(case)
-            if not cases:
-                del open_cases[org.oid]
+        if case in open_cases:
+            open_cases.remove(case)
         team = case.team
         team.release(prof)
         nxt = team.next_case()

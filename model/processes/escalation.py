@@ -105,7 +105,8 @@ class Escalation:
             self.watch(t, fam)
             return
         vt = m.serving(VT, fam.municipality)
-        if fam.open_cases.get(vt.oid):  # Veilig Thuis has the family already: a follow-up report
+        # Veilig Thuis has the family already: a follow-up report
+        if any(c.org is vt for c in fam.open_cases):
             m.signals.follow_up(t, fam, vt)
             self.watch(t, fam)
         else:  # known before (a repeat report) or never (a first one): a new safety need

@@ -205,9 +205,9 @@ class Handovers:
         m = self.model
         fam = sender.family
         log = m.log
-        for other in fam.open_cases.get(receiver.oid, ()):
+        for other in fam.open_cases:
             # on its way, waiting or in intake there: the needs join it
-            if other.phase <= PHASE_INTAKE:
+            if other.org is receiver and other.phase <= PHASE_INTAKE:
                 other.needs.extend(needs)
                 other.priority = max(other.priority, max(n.severity for n in needs))
                 self._log_sent(t, sender, needs[0].id, other.id, 0.0, receiver.oid)
@@ -248,7 +248,7 @@ class Handovers:
         case = Case(m.new_id("case"), fam, receiver, list(needs), sender.episode, intake,
                     sender=sender, info_lost=info_lost, border=flags)  # fmt: skip
         case.familiarity = f
-        fam.open_cases.setdefault(receiver.oid, []).append(case)
+        fam.open_cases.append(case)
         need_id = needs[0].id
         self._log_sent(t, sender, need_id, case.id, latency, receiver.oid)
         if admin > 0:

@@ -303,9 +303,9 @@ class Reorganiser:
             else:
                 new.resume_days = max(0.0, (care_ends if care_ends is not None else t) - t)
                 self.interrupted[new.id] = t
-        case.later = []
+        case.later = ()
         m.care.on_close(t, case)
-        fam.open_cases.setdefault(to.oid, []).append(new)
+        fam.open_cases.append(new)
         phase = CasePhase.CARE if in_care else CasePhase.INTAKE
         for n in new.own if in_care else needs:
             m.log.case_record(t, Kind.TRANSFER, new, need=n.id, value=float(case.id),
@@ -333,11 +333,8 @@ class Reorganiser:
     @staticmethod
     def _move(case: Case, to: Organisation) -> None:
         fam = case.family
-        cases = fam.open_cases[case.org.oid]
-        cases.remove(case)
-        if not cases:
-            del fam.open_cases[case.org.oid]
-        fam.open_cases.setdefault(to.oid, []).append(case)
+        fam.open_cases.remove(case)  # to the end, as if it had just come
+        fam.open_cases.append(case)
         case.org = to
         case.team = to.team_for(fam)
 

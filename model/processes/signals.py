@@ -57,7 +57,7 @@ class Signals:
                 fam.safety = True
         m.escalation.watch(t, fam, needs[0].incident_unit_exponential)
         org = m.serving(VT if via_vt else front_door(needs), fam.municipality)
-        open_here = fam.open_cases.get(org.oid)
+        open_here = [c for c in fam.open_cases if c.org is org]
         report = REPORT_NOT_VT
         if via_vt:
             if open_here:
@@ -70,13 +70,13 @@ class Signals:
         log.record(t, KIND_SIGNAL, family=fam.id, need=needs[0].id, episode=episode, org=org.oid,
                    municipality=fam.municipality, domain=org.domain, detail=source,
                    aux=report)  # fmt: skip
-        for existing in open_here or ():
+        for existing in open_here:
             if existing.phase <= PHASE_INTAKE:  # not triaged yet: the new needs join it
                 existing.needs.extend(needs)
                 return
         intake = INTAKE_SHORT if open_here else INTAKE_FULL
         case = Case(m.new_id("case"), fam, org, needs, episode, intake)
-        fam.open_cases.setdefault(org.oid, []).append(case)
+        fam.open_cases.append(case)
         m.care.admit(t, case)
 
     def follow_up(self, t: float, fam: Family, vt: Organisation) -> None:

@@ -306,7 +306,7 @@ def test_triage_keeps_its_own_needs_and_hands_over_the_rest_now_or_after_care():
 
 def test_triage_with_nothing_of_its_own_hands_everything_over_at_once():
     case, sent, started, finished, _ = triage([need_of(2, VT), need_of(3, SHELTER)])
-    assert sent == [(9, [2, 3])] and case.later == [] and started == [] and finished == [case]
+    assert sent == [(9, [2, 3])] and not case.later and started == [] and finished == [case]
 
 
 @pytest.mark.parametrize(
@@ -384,20 +384,22 @@ def test_closing_frees_the_professional_for_the_next_in_the_queue():
                            take_free=lambda: "free professional")  # fmt: skip
     org_ = SimpleNamespace(oid=3, active=True)
     other = SimpleNamespace()
-    fam = SimpleNamespace(open_cases={3: [], 4: [other]})
+    fam = SimpleNamespace(open_cases=[other])
     case = SimpleNamespace(org=org_, professional="p", family=fam, needs=[SimpleNamespace(id=1)],
                            team=team, phase=None)  # fmt: skip
-    fam.open_cases[3].append(case)
+    fam.open_cases.append(case)
     Care.on_close(care, 20.0, case)
-    assert case.phase == CasePhase.CLOSED and fam.open_cases == {4: [other]}
+    assert case.phase == CasePhase.CLOSED and fam.open_cases == [other]
     assert log == [("release", "p")] and care.assigned == [(20.0, "next", "free professional")]
     assert [k for k, *_ in m.log.rows] == [Kind.CLOSED] and m.wound_down == []
     org_.active = False  # dissolved: the queue is empty now, and it winds down
     second = SimpleNamespace(org=org_, professional="q", family=fam, team=team, phase=None,
                              needs=[SimpleNamespace(id=2)])  # fmt: skip
-    fam.open_cases[3] = [second, SimpleNamespace()]
+    third = SimpleNamespace(org=org_)
+    fam.open_cases += [second, third]
     Care.on_close(care, 21.0, second)
-    assert len(fam.open_cases[3]) == 1 and len(care.assigned) == 1 and m.wound_down == [second]
+    assert fam.open_cases == [other, third] and len(care.assigned) == 1
+    assert m.wound_down == [second]
 
 
 def test_a_closed_need_leaves_the_family_with_its_outcome():

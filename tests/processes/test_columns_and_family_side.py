@@ -168,7 +168,7 @@ def _mean_latency(severity, receiver_domain, n=3000, **changes):
     world = _World(sc, receiver)
     h = Handovers(world)
     for i in range(n):
-        fam = SimpleNamespace(id=i, municipality=0, open_cases={})
+        fam = SimpleNamespace(id=i, municipality=0, open_cases=[])
         sender = SimpleNamespace(family=fam, org=sender_org, episode=i, extra_hours=0.0,
                                  professional=SimpleNamespace(pid=1, boundary_spanner=False))  # fmt: skip
         h.send(0.0, sender, [SimpleNamespace(id=i, severity=severity, domain=receiver_domain)],

@@ -96,9 +96,10 @@ def a_need(state=NeedState.WAITING, domain=YOUTH, severity=2):
                            incident_unit_exponential=None)  # fmt: skip
 
 
-def family(i, needs, safety=False, open_vt=False):
+def family(i, needs, safety=False, open_at=None):
+    """A family; `open_at`, an organisation where it has a case open."""
     return SimpleNamespace(id=i, clock=0, needs=needs, safety=safety, municipality=0,
-                           open_cases={1: ["case"]} if open_vt else {})  # fmt: skip
+                           open_cases=[] if open_at is None else [SimpleNamespace(org=open_at)])  # fmt: skip
 
 
 @pytest.mark.parametrize("severity", [1, 2, 3])
@@ -111,7 +112,7 @@ def test_incidents_during_an_investigation_come_at_the_severity_rate(severity):
     world = World(scenario(), end_day=365 * years)
     for i in range(n):
         need = a_need(NeedState.IN_CARE, VT, severity)
-        world.escalation.watch(0.0, family(i, [need], safety=True, open_vt=True))
+        world.escalation.watch(0.0, family(i, [need], safety=True, open_at=world.vt))
     world.run()
     expected = n * years * RATES[severity - 1]
     lo, hi = stats.poisson.interval(0.9999, expected)
@@ -182,7 +183,7 @@ def test_an_incident_in_a_family_with_a_safety_problem_is_reported():
     ((t, fam_id, needs, via_vt),) = world.signals_sent
     assert (t, fam_id, via_vt) == (5.0, 0, True)
     assert needs[0].domain == VT and needs[0].severity == 3  # worsened by the incident first
-    other = family(1, [waiting], safety=True, open_vt=True)
+    other = family(1, [waiting], safety=True, open_at=world.vt)
     world.escalation.on_incident(6.0, (other, other.clock))
     assert world.follow_ups == [(6.0, 1)]
     stale = family(2, [waiting], safety=True)
@@ -272,7 +273,7 @@ def test_reports_about_a_scripted_family_are_first_repeat_and_follow_up():
     signal at the wijkteam is no report to Veilig Thuis at all."""
     world = SignalWorld(scenario())
     s = Signals(world)
-    fam = SimpleNamespace(id=9, municipality=0, open_cases={}, known_to_vt=False, safety=False)
+    fam = SimpleNamespace(id=9, municipality=0, open_cases=[], known_to_vt=False, safety=False)
 
     def need(domain):
         return SimpleNamespace(id=next(world._ids), domain=domain, severity=2,
@@ -288,7 +289,7 @@ def test_reports_about_a_scripted_family_are_first_repeat_and_follow_up():
                        ReportType.NOT_VT]  # fmt: skip
     assert fam.safety and fam.known_to_vt
     # the follow-up joined the open case rather than opening a second one
-    assert [len(c.needs) for c in fam.open_cases[world.vt.oid]] == [1]
+    assert [len(c.needs) for c in fam.open_cases if c.org is world.vt] == [1]
 
 
 def test_incident_clocks_at_their_boundaries():

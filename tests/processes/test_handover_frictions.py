@@ -125,7 +125,7 @@ def send_many(world, sender_org, receiver, prof=None, n=N, t=0.0, handovers=None
     prof = prof or professional()
     senders = []
     for i in range(n):
-        fam = SimpleNamespace(id=i, municipality=HOME, open_cases={})
+        fam = SimpleNamespace(id=i, municipality=HOME, open_cases=[])
         need = SimpleNamespace(id=i, severity=2, domain=receiver.domain)
         sender = SimpleNamespace(family=fam, org=sender_org, professional=prof, episode=i,
                                  extra_hours=owed)  # fmt: skip
@@ -399,7 +399,7 @@ def test_a_need_for_an_organisation_already_handling_the_family_joins_its_case()
     a, b = org(0, WIJKTEAM, {0}), org(1, VT, {0})
     world = World(sc, {VT: b})
     h = Handovers(world)
-    fam = SimpleNamespace(id=0, municipality=HOME, open_cases={})
+    fam = SimpleNamespace(id=0, municipality=HOME, open_cases=[])
     sender = SimpleNamespace(family=fam, org=a, professional=professional(), episode=0,
                              extra_hours=0.0)  # fmt: skip
     h.send(0.0, sender, [SimpleNamespace(id=1, severity=1, domain=VT)], b)

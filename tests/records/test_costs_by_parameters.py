@@ -84,13 +84,16 @@ def organisation(sc, oid, domain):
 
 
 def case_at(o, needs, open_elsewhere=()):
-    """A case at o, for a family whose cases are open there and at `open_elsewhere`; an
-    organisation whose list of cases has emptied is no partner."""
-    open_cases = {o.oid: ["this case"], 99: [], **{oid: ["case"] for oid in open_elsewhere}}
-    fam = SimpleNamespace(municipality=0, open_cases=open_cases)
+    """A case at o, for a family with two cases open at each of `open_elsewhere` (an
+    organisation counts once, however many of the family's cases it has)."""
+    fam = SimpleNamespace(municipality=0, open_cases=[])
     team = SimpleNamespace(travel_per_week={}, seat=0)
-    return SimpleNamespace(org=o, family=fam, team=team, own=needs, needs=needs,
+    case = SimpleNamespace(org=o, family=fam, team=team, own=needs, needs=needs,
                            phase=None, id=1)  # fmt: skip
+    fam.open_cases.append(case)
+    for oid in open_elsewhere:
+        fam.open_cases += [SimpleNamespace(org=SimpleNamespace(oid=oid)) for _ in range(2)]
+    return case
 
 
 def need(i, severity=2):

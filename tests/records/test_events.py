@@ -141,8 +141,7 @@ def test_arrays_are_the_columns_of_records():
 
 # ----------------------------------------------------------------------------- from a case or need
 def _family() -> Family:
-    return Family(id=12, municipality=30, adults=2, children=1, arrived=5.0, entry_uniform=0.9,
-                  placement_uniform=0.9)  # fmt: skip
+    return Family(id=12, municipality=30, adults=2, children=1, placement_uniform=0.9)
 
 
 def _need(fam: Family, domain: int = 1) -> Need:

@@ -21,16 +21,13 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import ndtr, ndtri
 
 from model.scenario import Scenario
 from model.vocabulary import DOMAINS, SOURCE_CODE, VT, NeedOutcome, NeedState
-
-if TYPE_CHECKING:
-    from model.agents.organisations import Case
 
 N_DOMAINS = len(DOMAINS)
 CHUNK_DAYS = 30.0  # arrivals are drawn a month at a time; fixed so chunking never changes the draws
@@ -116,7 +113,7 @@ class Family:
         # Its open cases, in the order each came to its organisation (a case a reorganisation
         # moves goes to the end). One list, not a dict of lists per organisation: families
         # have one or two, and a dict with its lists took 330 bytes a family.
-        self.open_cases: list[Case] = []
+        self.open_cases: list = []  # Cases (organisations.py imports this module)
         self.known_to_vt = False  # Veilig Thuis had a case before: the next report is a repeat
         self.safety = False  # ever had a safety need: incidents become reports
         self.placement_uniform = placement_uniform  # < its share: a shelter outside the region

@@ -121,6 +121,11 @@ class Family:
         self.clock = 0  # the family's incident clock: only the latest scheduled incident counts
 
 
+def open_at(family: Family, org: object) -> list:
+    """The family's open cases at one organisation, in the order they came there."""
+    return [c for c in family.open_cases if c.org is org]
+
+
 @dataclass
 class ArrivalChunk:
     """A month of arrivals, drawn in one go: rows per family, and per need."""

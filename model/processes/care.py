@@ -203,7 +203,7 @@ class Care:
             case.later = later
         for target, needs in now.values():
             ho.send(t, case, needs, target)
-        if case.own:
+        if own:
             self.start_care(t, case)
         else:
             self.finish(t, case)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.agents.families import Family, Need
+from model.agents.families import Family, Need, open_at
 from model.records.events import EscalationCause, Kind
 from model.vocabulary import INCOME, VT, WMO, NeedOutcome, NeedState
 
@@ -105,8 +105,7 @@ class Escalation:
             self.watch(t, fam)
             return
         vt = m.serving(VT, fam.municipality)
-        # Veilig Thuis has the family already: a follow-up report
-        if any(c.org is vt for c in fam.open_cases):
+        if open_at(fam, vt):  # Veilig Thuis has the family already: a follow-up report
             m.signals.follow_up(t, fam, vt)
             self.watch(t, fam)
         else:  # known before (a repeat report) or never (a first one): a new safety need

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.agents.families import open_at
 from model.agents.organisations import Case
 from model.records.events import AdminReason, HandoverFlag, Kind
 from model.vocabulary import DOMAINS, SHELTER, VT, WIJKTEAM, YOUTH, CasePhase, IntakeKind
@@ -205,9 +206,9 @@ class Handovers:
         m = self.model
         fam = sender.family
         log = m.log
-        for other in fam.open_cases:
+        for other in open_at(fam, receiver):
             # on its way, waiting or in intake there: the needs join it
-            if other.org is receiver and other.phase <= PHASE_INTAKE:
+            if other.phase <= PHASE_INTAKE:
                 other.needs.extend(needs)
                 other.priority = max(other.priority, max(n.severity for n in needs))
                 self._log_sent(t, sender, needs[0].id, other.id, 0.0, receiver.oid)

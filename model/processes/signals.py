@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from model.agents.families import open_at
 from model.agents.organisations import Case
 from model.records.events import Kind, ReportType
 from model.vocabulary import INCOME, VT, WIJKTEAM, WMO, CasePhase, IntakeKind
@@ -57,7 +58,7 @@ class Signals:
                 fam.safety = True
         m.escalation.watch(t, fam, needs[0].incident_unit_exponential)
         org = m.serving(VT if via_vt else front_door(needs), fam.municipality)
-        open_here = [c for c in fam.open_cases if c.org is org]
+        open_here = open_at(fam, org)
         report = REPORT_NOT_VT
         if via_vt:
             if open_here:

@@ -18,6 +18,7 @@ tens of thousands, are Mesa Agents.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -191,6 +192,18 @@ def draw_luck(rng: np.random.Generator, n: int) -> np.ndarray:
     )
 
 
+def draw_one_luck(rng: np.random.Generator) -> tuple[float, ...]:
+    """One need's Luck as a plain tuple: the same draws and the same numbers as
+    `draw_luck(rng, 1)` (tests/engine/test_determinism.py holds them equal) in under half
+    its time, for the needs that arise one at a time during the run (a recurrence, a new
+    report to Veilig Thuis)."""
+    u = rng.random(6)
+    care, success, dropout, _, recurrence, _ = u.tolist()
+    exponential = -np.log1p(-u[[3, 5]])  # incident, recurrence delay
+    return (care, float(ndtri(u[0])), success, dropout, float(exponential[0]), recurrence,
+            float(exponential[1]))  # fmt: skip
+
+
 def need_pattern_probabilities(
     p_marginal: np.ndarray, correlation: float, nodes: int = 96
 ) -> np.ndarray:
@@ -242,10 +255,12 @@ class FamilyStream:
         )
         self.single_parent_share = fam.single_parent_share
         self.children_extra_mean = fam.children_mean - 1.0
+        # Cumulative shares as lists of floats: `source_of` runs at every signal, and a
+        # bisect on a list costs a seventh of np.searchsorted on an array (the same doubles).
         self.vt_sources = [SOURCE_CODE[s] for s in fam.vt_source_shares]
-        self.vt_source_cdf = np.cumsum(list(fam.vt_source_shares.values()))
+        self.vt_source_cdf = np.cumsum(list(fam.vt_source_shares.values())).tolist()
         self.wijkteam_sources = [SOURCE_CODE[s] for s in fam.wijkteam_source_shares]
-        self.wijkteam_source_cdf = np.cumsum(list(fam.wijkteam_source_shares.values()))
+        self.wijkteam_source_cdf = np.cumsum(list(fam.wijkteam_source_shares.values())).tolist()
         self.next_start = 0.0
 
     def __iter__(self):
@@ -291,15 +306,7 @@ class FamilyStream:
     def source_of(self, quantile: float, via_vt: bool) -> int:
         """Who gave the signal (a SOURCES code), by the share of each source at its entry."""
         if via_vt:
-            return self.vt_sources[
-                min(
-                    int(np.searchsorted(self.vt_source_cdf, quantile, side="right")),
-                    len(self.vt_sources) - 1,
-                )
-            ]
-        return self.wijkteam_sources[
-            min(
-                int(np.searchsorted(self.wijkteam_source_cdf, quantile, side="right")),
-                len(self.wijkteam_sources) - 1,
-            )
-        ]
+            sources, cdf = self.vt_sources, self.vt_source_cdf
+        else:
+            sources, cdf = self.wijkteam_sources, self.wijkteam_source_cdf
+        return sources[min(bisect_right(cdf, quantile), len(sources) - 1)]

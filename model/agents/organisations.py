@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from model.scenario import DomainConfig
     from model.world.geography import Geography, RegionSet
 
+PHASE_TRANSIT = CasePhase.TRANSIT  # a global: an enum member's lookup is slower (care.py)
+
 
 class CareLength:
     """Length of care in one organisation's domain, from a need's pre-drawn quantile: the same
@@ -113,7 +115,7 @@ class Case:
         self.info_lost = info_lost
         self.sender = sender
         self.border = border
-        self.phase = CasePhase.TRANSIT
+        self.phase = PHASE_TRANSIT
         self.extra_hours = 0.0  # the professional's time still owed after care (sending handovers)
         self.resume_days = -1.0  # >= 0: care interrupted by a reorganisation, days still to go
         self.familiarity = 0.0  # how well the sender knew this organisation (a handover's case)

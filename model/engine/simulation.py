@@ -28,7 +28,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.agents.families import Family, FamilyStream, Need, draw_luck
+from model.agents.families import Family, FamilyStream, Need, draw_one_luck
 from model.agents.organisations import (
     Organisation,
     allot,
@@ -447,7 +447,7 @@ class SocialDomainModel(mesa.Model):
     def fresh_luck(self, rng: np.random.Generator | None = None) -> tuple[float, ...]:
         """Luck for a need that arises during the run (a recurrence, a new report), as a plain
         tuple in the order of `Luck`."""
-        return tuple(draw_luck(self.rng if rng is None else rng, 1)[0].tolist())
+        return draw_one_luck(self.rng if rng is None else rng)
 
     def add_scripted_family(
         self,

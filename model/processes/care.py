@@ -54,18 +54,15 @@ INTAKE_FULL = IntakeKind.FULL
 REGION_BORDER = int(HandoverFlag.REGION_BORDER)  # an int: an IntFlag's `&` runs Python code
 
 
-def motivation(delay_days: float, decay_days: float) -> float:
-    return math.exp(-max(delay_days, 0.0) / decay_days)
-
-
 def retold(need: Need) -> int:
     """Full intakes beyond the need's first: how often the family told its story again."""
-    return max(need.stories - 1, 0)
+    stories = need.stories
+    return stories - 1 if stories > 1 else 0
 
 
 def family_motivation(fam: FamilyConfig, delay_days: float, retold: int = 0) -> float:
     """What is left of the family's motivation after waiting and retelling (0..1)."""
-    m = motivation(delay_days, fam.motivation_decay_days)
+    m = math.exp(-(delay_days if delay_days > 0.0 else 0.0) / fam.motivation_decay_days)
     if retold > 0:
         m *= (1.0 - fam.retelling_motivation_loss) ** retold
     return m

@@ -62,7 +62,10 @@ class Escalation:
         exact because the waiting time to an incident is memoryless.
         """
         fam.clock += 1
-        severity = max((n.severity for n in fam.needs if at_risk(n)), default=0)
+        severity = 0  # of its most severe need at risk (0: none)
+        for n in fam.needs:
+            if n.severity > severity and at_risk(n):
+                severity = n.severity
         rate = self.rate_per_day[severity - 1] if severity else 0.0
         if rate <= 0:
             return

@@ -39,6 +39,7 @@ class KindFiles:
     def __init__(self, record: np.dtype, n_kinds: int) -> None:
         self.record = record
         self.row_dtype = np.dtype(record.descr + [("row", "<i8")])
+        assert self.row_dtype.fields["row"][1] == record.itemsize  # a row is a record, then `row`
         self.n_kinds = n_kinds
         self.n = 0  # records stored
         self.counts = np.zeros(n_kinds, dtype=np.int64)  # per kind
@@ -59,11 +60,15 @@ class KindFiles:
         n = len(block)
         if not n:
             return
-        # Gathered column by column: fancy indexing of whole records is several times slower.
+        if block.dtype != self.record:
+            raise TypeError(f"records of dtype {block.dtype}, expected {self.record}")
         order = np.argsort(block["kind"], kind="stable")
         rows = np.empty(n, dtype=self.row_dtype)
-        for name in self.record.names:
-            rows[name] = block[name][order]
+        # Whole records moved at once, as opaque items of their size, into the first bytes of
+        # each row (the row's other fields are the record's, in the same layout): a fifth of
+        # the time of gathering them column by column (which was 4 % of a run's CPU).
+        item = np.dtype((np.void, self.record.itemsize))
+        np.ndarray(n, item, rows, strides=(self.row_dtype.itemsize,))[...] = block.view(item)[order]
         rows["row"] = order + self.n
         bounds = np.searchsorted(rows["kind"], np.arange(self.n_kinds + 1), side="left")
         if self._blocks == len(self._block_rows):

@@ -94,3 +94,36 @@ def test_a_need_unpacks_its_luck_in_the_order_of_luck():
         recurrence_unit_exponential=-np.log(1 - u[5]),
     )
     assert np.allclose(drawn[1], by_hand, rtol=1e-12, atol=0)
+
+
+def test_one_need_draws_the_same_luck_as_a_chunk_of_one():
+    """Needs that arise during the run (recurrences, new reports) take their luck from
+    `draw_one_luck`, which must give the very numbers `draw_luck(rng, 1)` gives from the same
+    generator state, and leave the generator where it leaves it: else a speed-up would change
+    every run."""
+    from model.agents.families import draw_luck, draw_one_luck
+
+    for seed in range(50):
+        bulk, single = np.random.default_rng(seed), np.random.default_rng(seed)
+        for _ in range(200):
+            one = draw_one_luck(single)
+            assert one == tuple(draw_luck(bulk, 1)[0].tolist())
+            assert all(type(v) is float for v in one)
+        assert bulk.random() == single.random()
+
+
+def test_the_source_of_a_signal_follows_its_shares(tiny):
+    """`source_of` picks the source whose cumulative share first exceeds the quantile, as
+    np.searchsorted(side="right") would (the last source for a quantile at the top)."""
+    from model.agents.families import FamilyStream
+
+    m = SocialDomainModel(tiny)
+    stream: FamilyStream = m.stream
+    for via_vt, sources, cdf in (
+        (True, stream.vt_sources, stream.vt_source_cdf),
+        (False, stream.wijkteam_sources, stream.wijkteam_source_cdf),
+    ):
+        qs = np.concatenate([np.random.default_rng(1).random(2000), cdf, [0.0, 1.0]])
+        for q in qs.tolist():
+            i = min(int(np.searchsorted(np.array(cdf), q, side="right")), len(sources) - 1)
+            assert stream.source_of(q, via_vt) == sources[i]

@@ -153,11 +153,18 @@ def earliest(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def lookup(uniq: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """values[key] for each query key (uniq sorted); NaN where a key is absent."""
-    pos = np.clip(np.searchsorted(uniq, query), 0, max(len(uniq) - 1, 0))
-    found = (uniq[pos] == query) if len(uniq) else np.zeros(len(query), dtype=bool)
+    """values[key] for each query key (uniq sorted); NaN where a key is absent. A block of
+    queries at a time, so that its temporaries stay small beside a national log's queries."""
     out = np.full(len(query), np.nan)
-    out[found] = values[pos[found]]
+    if not len(uniq):
+        return out
+    last = len(uniq) - 1
+    for lo in range(0, len(query), _BLOCK_ROWS):
+        q = query[lo : lo + _BLOCK_ROWS]
+        pos = np.searchsorted(uniq, q)
+        np.minimum(pos, last, out=pos)
+        found = uniq[pos] == q
+        out[lo : lo + len(q)][found] = values[pos[found]]
     return out
 
 
@@ -200,29 +207,40 @@ _STAY_COLUMNS = ["case", "org", "time"]
 
 
 def stays(
-    queued: Mapping[str, np.ndarray],
-    closed: Mapping[str, np.ndarray],
-    moves: tuple[np.ndarray, ...],
+    a: Source, moves: tuple[np.ndarray, ...], n_orgs: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every case's stay at an organisation: (org, start, end), end inf while still there;
-    `queued` and `closed` are those records (case, org, time), `moves` the log's `_moves`.
+    from the log's `queued` and `closed` records and its `_moves`.
 
     A stay starts with `queued`, or with the `transfer` of a case waiting in a queue (moved
     as it is to the new organisation; one record per need, one move per case and time), and
     ends with `closed`, or with that transfer at the organisation it left. A case id stays
-    at one organisation at a time, so (case, org) names a stay."""
+    at one organisation at a time, so (case, org) names a stay.
+
+    The ends are found first and each array is let go once used: a national log has tens
+    of millions of stays, and this was the peak of the run's outcomes (docs/performance.md).
+    """
     m_case, m_time, m_to, m_from = moves
-    n_orgs = int(max(queued["org"].max(initial=-1), closed["org"].max(initial=-1),
-                     m_to.max(initial=-1), m_from.max(initial=-1))) + 1  # fmt: skip
-    s_org = np.concatenate([queued["org"], m_to]).astype(np.int64)
-    s_key = np.concatenate([queued["case"], m_case]).astype(np.int64) * n_orgs + s_org
-    start = np.concatenate([queued["time"], m_time])
-    e_key = np.concatenate([closed["case"], m_case]).astype(np.int64) * n_orgs + np.concatenate(
-        [closed["org"], m_from]
-    )
+    i64 = np.int64
+    closed = pick(a, [Kind.CLOSED], _STAY_COLUMNS)
+    e_key = np.concatenate([closed["case"], m_case], dtype=i64)
+    e_key *= n_orgs
+    e_key += np.concatenate([closed["org"], m_from], dtype=i64)
     e_time = np.concatenate([closed["time"], m_time])
-    end = lookup(*earliest(e_key, e_time), s_key)
-    return s_org, start, np.where(np.isnan(end), np.inf, end)
+    del closed
+    ends = earliest(e_key, e_time)
+    del e_key, e_time
+    queued = pick(a, [Kind.QUEUED], _STAY_COLUMNS)
+    s_org = np.concatenate([queued["org"], m_to], dtype=i64)
+    s_key = np.concatenate([queued["case"], m_case], dtype=i64)
+    s_key *= n_orgs
+    s_key += s_org
+    start = np.concatenate([queued["time"], m_time])
+    del queued
+    end = lookup(*ends, s_key)
+    del ends, s_key
+    end[np.isnan(end)] = np.inf
+    return s_org, start, end
 
 
 def littles_law(a: Source, info: RunInfo) -> pd.DataFrame:
@@ -231,26 +249,33 @@ def littles_law(a: Source, info: RunInfo) -> pd.DataFrame:
     log's bookkeeping), and in its steady-state form (a check that the window is long
     enough for the stays and the queues are not drifting)."""
     moves = _moves(a)
-    joined = pick(a, [Kind.QUEUED], _STAY_COLUMNS)
-    left_ = pick(a, [Kind.CLOSED], _STAY_COLUMNS)
-    org, start, end = stays(joined, left_, moves)
     s, e = info.measure_from, info.end_day
     window = e - s
     n_orgs = len(info.org_domain)
-    inside = np.clip(np.minimum(end, e) - np.maximum(start, s), 0.0, None)
+    org, start, end = stays(a, moves, n_orgs)
+    inside = np.minimum(end, e)
+    inside -= np.maximum(start, s)
+    np.clip(inside, 0.0, None, out=inside)
     present = (start < e) & (end > s)
     time_inside = np.bincount(org, weights=inside, minlength=n_orgs)
+    del inside
     n_present = np.bincount(org[present], minlength=n_orgs)
-    # The same area from the events alone: each start adds, each end removes, one case
-    # from then to the end of the window.
-    counted = np.bincount(joined["org"], weights=e - np.clip(joined["time"], s, e),
-                          minlength=n_orgs).astype(float)  # fmt: skip
-    counted -= np.bincount(left_["org"], weights=e - np.clip(left_["time"], s, e),
-                           minlength=n_orgs)  # fmt: skip
-    counted += _moved_area(moves, s, e, n_orgs)
+    del present
     left = (end >= s) & (end < e)
     n_closed = np.bincount(org[left], minlength=n_orgs)
     stay_sum = np.bincount(org[left], weights=(end - start)[left], minlength=n_orgs)
+    del org, start, end, left
+    # The same area from the events alone: each start adds, each end removes, one case
+    # from then to the end of the window.
+    joined = pick(a, [Kind.QUEUED], ["org", "time"])
+    counted = np.bincount(joined["org"], weights=e - np.clip(joined["time"], s, e),
+                          minlength=n_orgs).astype(float)  # fmt: skip
+    del joined
+    left_ = pick(a, [Kind.CLOSED], ["org", "time"])
+    counted -= np.bincount(left_["org"], weights=e - np.clip(left_["time"], s, e),
+                           minlength=n_orgs)  # fmt: skip
+    del left_
+    counted += _moved_area(moves, s, e, n_orgs)
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame(
             {
@@ -624,13 +649,22 @@ def timeseries(a: Source, info: RunInfo) -> pd.DataFrame:
     edges = info.measure_from + MONTH_DAYS * np.arange(n_months + 1)
 
     def per_month(times: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        idx = np.floor((times - info.measure_from) / MONTH_DAYS).astype(np.int64)
+        month = times - info.measure_from  # computed in place: a kind can have millions
+        month /= MONTH_DAYS
+        np.floor(month, out=month)
+        idx = month.astype(np.int64)
+        del month
         ok = (idx >= 0) & (idx < n_months)
         w = None if weights is None else weights[ok]
         return np.bincount(idx[ok], weights=w, minlength=n_months)[:n_months]
 
+    # Records of the window only, for what is counted or summed per month: those before it
+    # fall in no month (t < measure_from exactly when t - measure_from < 0), so reading them
+    # would only take memory.
+    s = info.measure_from
+
     def count(kind: Kind) -> np.ndarray:
-        return per_month(pick(a, [kind], ["time"])["time"])
+        return per_month(pick(a, [kind], ["time"], since=s)["time"])
 
     out = pd.DataFrame({"month": np.arange(n_months), "day_start": edges[:-1] - info.measure_from})
     out["signals"] = count(Kind.SIGNAL)
@@ -638,7 +672,7 @@ def timeseries(a: Source, info: RunInfo) -> pd.DataFrame:
     out["handovers"] = count(Kind.HANDOVER_SENT)
     out["care_starts"] = count(Kind.CARE_START)
     out["escalations"] = count(Kind.ESCALATION)
-    signals = pick(a, [Kind.SIGNAL], ["time", "aux"])
+    signals = pick(a, [Kind.SIGNAL], ["time", "aux"], since=s)
     out["vt_reports"] = per_month(signals["time"][np.isin(signals["aux"], VT_REPORTS)])
     out["repeat_reports"] = per_month(signals["time"][signals["aux"] == ReportType.REPEAT])
     del signals
@@ -647,20 +681,27 @@ def timeseries(a: Source, info: RunInfo) -> pd.DataFrame:
     needs, arose = first_of(a, Kind.NEED, "need")
     started, t_start = first_of(a, Kind.CARE_START, "need")
     delay = t_start - lookup(needs, arose, started)
+    del needs, started
     total = per_month(t_start, delay)
+    del delay
     with np.errstate(invalid="ignore", divide="ignore"):
         out["signal_to_care_days_mean"] = total / out["care_starts"].to_numpy()
 
     # Needs waiting at each month's end: arisen, not yet in care, not dropped out.
-    t_left = np.sort(np.concatenate([t_start, pick(a, [Kind.DROPOUT], ["time"])["time"]]))
+    t_left = np.concatenate([t_start, pick(a, [Kind.DROPOUT], ["time"])["time"]])
+    del t_start
+    t_left.sort()
+    arose.sort()
     month_ends = edges[1:]
-    out["needs_waiting"] = np.searchsorted(
-        np.sort(arose), month_ends, side="left"
-    ) - np.searchsorted(t_left, month_ends, side="left")
+    out["needs_waiting"] = np.searchsorted(arose, month_ends, side="left") - np.searchsorted(
+        t_left, month_ends, side="left"
+    )
+    del arose, t_left
 
     for k, name in HOURS_KINDS.items():
-        rows = pick(a, [k], ["time", "value"])
+        rows = pick(a, [k], ["time", "value"], since=s)
         out[f"hours_{name}"] = per_month(rows["time"], rows["value"])
+        del rows  # before the next kind's are read
     out["cost_eur"] = window_cost(a, info, n_months).monthly
     return out
 

@@ -112,15 +112,27 @@ class KindFiles:
         return {name: out[name] for name in names}
 
     def _read_kind(self, kind: int, columns: Sequence[str], since: float | None) -> dict:
+        """Columns of one kind's records, read a chunk at a time straight into their place
+        (not gathered in pieces and joined, which held every column twice at the end)."""
         total = int(self.counts[kind])
-        pieces: dict[str, list[np.ndarray]] = {name: [] for name in columns}
+        out = {name: np.empty(total, dtype=self.row_dtype[name]) for name in columns}
+        filled = 0
         for start in range(0, total, _READ_ROWS):
             chunk = self._read_rows(kind, start, min(total, start + _READ_ROWS))
-            if since is not None:
-                chunk = chunk[chunk["time"] >= since]
-            for name in columns:
-                pieces[name].append(chunk[name].copy())
-        return {name: np.concatenate(p) for name, p in pieces.items()}
+            if since is None:
+                n = len(chunk)
+                for name in columns:
+                    out[name][filled : filled + n] = chunk[name]
+            else:  # the columns asked for, of the records kept (not whole records)
+                keep = chunk["time"] >= since
+                n = int(np.count_nonzero(keep))
+                for name in columns:
+                    np.compress(keep, chunk[name], out=out[name][filled : filled + n])
+            filled += n
+        if filled < total:  # some were before `since`: shrink each column where it lies
+            for name in columns:  # (no view of them exists yet, so no check of references)
+                out[name].resize(filled, refcheck=False)
+        return out
 
     def _read_rows(self, kind: int, start: int, stop: int) -> np.ndarray:
         out = np.empty(max(stop - start, 0), dtype=self.row_dtype)

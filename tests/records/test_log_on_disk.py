@@ -164,3 +164,28 @@ def test_outcomes_from_the_log_on_disk_are_those_from_its_columns(reorganised):
     p, q = profile(log, info), profile(a, info)
     for field in ("cared", "delay_sum", "intakes", "waiting"):
         assert getattr(p, field).tobytes() == getattr(q, field).tobytes()
+
+
+def test_outcomes_do_not_depend_on_how_much_is_read_or_looked_up_at_once(reorganised, monkeypatch):
+    """A kind's records are read from disk a chunk at a time, straight into their columns
+    (those before a `since` left out chunk by chunk), and keys are looked up a block at a
+    time, so that a national run's outcomes stay small (docs/performance.md). With tiny
+    chunks and blocks (many of each, most cut across), every figure is the same bit for bit."""
+    from model.records import metrics, store
+
+    log, info, n, _ = reorganised
+
+    def outcomes():
+        return (
+            summarise(log, info),
+            [f(log, info) for f in (timeseries, littles_law, signal_to_care)],
+            by_municipality(log, info, n),
+        )
+
+    whole, frames, per_mun = outcomes()
+    monkeypatch.setattr(store, "_READ_ROWS", 7)
+    monkeypatch.setattr(metrics, "_BLOCK_ROWS", 5)
+    small, small_frames, small_per_mun = outcomes()
+    assert same(whole, small)
+    for x, y in zip([*frames, per_mun], [*small_frames, small_per_mun], strict=True):
+        pd.testing.assert_frame_equal(x, y, check_exact=True)

@@ -504,7 +504,11 @@ def scheme_figures(a: Source, info: RunInfo, hours_total: float) -> dict:
     }
 
 
-def summarise(a: Source, info: RunInfo) -> dict[str, float | int | dict]:
+def summarise(
+    a: Source, info: RunInfo, little: pd.DataFrame | None = None
+) -> dict[str, float | int | dict]:
+    """Every scalar outcome (outcomes.py) and the per-domain table; `little`, the
+    `littles_law` table when the caller has it already (a run's organisations use it too)."""
     # Each count reads the kinds it needs over the window and drops them before the next
     # (a national five-year log has some 100 million records, and stays on disk).
     s = info.measure_from
@@ -600,7 +604,8 @@ def summarise(a: Source, info: RunInfo) -> dict[str, float | int | dict]:
         "fte_total": info.fte_total,
         **scheme_figures(a, info, total_hours),
     }
-    little = littles_law(a, info)
+    if little is None:
+        little = littles_law(a, info)
     present = little[little["cases_present"] > 0]
     summary["littles_law_max_rel_error"] = (
         float(present["littles_law_rel_error"].max()) if len(present) else nan

@@ -120,7 +120,8 @@ def run(
     # first, and its reference cycles collected (docs/performance.md).
     del model
     gc.collect()
-    summary = summarise(log, info)
+    little = littles_law(log, info) if detail else None  # for summarise and the organisations
+    summary = summarise(log, info, little)
     series = timeseries(log, info)
     recovery = measure(scenario, seed, log, info, summary, series, pair=pair)
     result = RunResult(
@@ -139,7 +140,7 @@ def run(
         per_mun.insert(1, "name", geo.names)
         per_mun.insert(2, "province", [geo.province_names[p] for p in geo.province])
         result.log = log
-        result.organisations = orgs.merge(littles_law(log, info), on="org", how="left")
+        result.organisations = orgs.merge(little, on="org", how="left")
         result.need_delays = signal_to_care(log, info)
         result.by_municipality = per_mun
         result.geography = geo

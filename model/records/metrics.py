@@ -215,11 +215,12 @@ def stays(
     A stay starts with `queued`, or with the `transfer` of a case waiting in a queue (moved
     as it is to the new organisation; one record per need, one move per case and time), and
     ends with `closed`, or with that transfer at the organisation it left. A case id stays
-    at one organisation at a time, so (case, org) names a stay.
+    at one organisation at a time, so (case, org) names a stay: the key case * n_orgs + org,
+    with n_orgs above every organisation's id.
 
-    The ends are found first and each array is let go once used: a national log has tens
-    of millions of stays, and this was the peak of the run's outcomes (docs/performance.md).
-    """
+    The ends are found first and each array is let go once used: a national five-year log
+    has some ten million stays, and this was the peak of a run's outcomes
+    (docs/performance.md)."""
     m_case, m_time, m_to, m_from = moves
     i64 = np.int64
     closed = pick(a, [Kind.CLOSED], _STAY_COLUMNS)

@@ -66,6 +66,8 @@ LITTLE_MIN_CLOSED = 300
 QUEUED_PHASE = int(CasePhase.QUEUED)  # a transfer's aux: the case was waiting
 # Rows a whole-log computation takes at a time, so its temporaries stay small (docs/performance.md).
 _BLOCK_ROWS = 1 << 20
+# Keys `lookup` finds at a time: its temporaries (some 25 bytes a key) stay a few MB.
+_LOOKUP_ROWS = 1 << 18
 # What a metric reads: the run's log (on disk), or its columns in memory (a test's log).
 Source = EventLog | Mapping[str, np.ndarray] | pd.DataFrame
 
@@ -159,8 +161,8 @@ def lookup(uniq: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarra
     if not len(uniq):
         return out
     last = len(uniq) - 1
-    for lo in range(0, len(query), _BLOCK_ROWS):
-        q = query[lo : lo + _BLOCK_ROWS]
+    for lo in range(0, len(query), _LOOKUP_ROWS):
+        q = query[lo : lo + _LOOKUP_ROWS]
         pos = np.searchsorted(uniq, q)
         np.minimum(pos, last, out=pos)
         found = uniq[pos] == q

@@ -185,6 +185,7 @@ def test_outcomes_do_not_depend_on_how_much_is_read_or_looked_up_at_once(reorgan
     whole, frames, per_mun = outcomes()
     monkeypatch.setattr(store, "_READ_ROWS", 7)
     monkeypatch.setattr(metrics, "_BLOCK_ROWS", 5)
+    monkeypatch.setattr(metrics, "_LOOKUP_ROWS", 3)
     small, small_frames, small_per_mun = outcomes()
     assert same(whole, small)
     for x, y in zip([*frames, per_mun], [*small_frames, small_per_mun], strict=True):

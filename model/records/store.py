@@ -40,6 +40,7 @@ class KindFiles:
         self.record = record
         self.row_dtype = np.dtype(record.descr + [("row", "<i8")])
         assert self.row_dtype.fields["row"][1] == record.itemsize  # a row is a record, then `row`
+        self._item = np.dtype((np.void, record.itemsize))  # a whole record, as opaque bytes
         self.n_kinds = n_kinds
         self.n = 0  # records stored
         self.counts = np.zeros(n_kinds, dtype=np.int64)  # per kind
@@ -64,11 +65,7 @@ class KindFiles:
             raise TypeError(f"records of dtype {block.dtype}, expected {self.record}")
         order = np.argsort(block["kind"], kind="stable")
         rows = np.empty(n, dtype=self.row_dtype)
-        # Whole records moved at once, as opaque items of their size, into the first bytes of
-        # each row (the row's other fields are the record's, in the same layout): a fifth of
-        # the time of gathering them column by column (which was 4 % of a run's CPU).
-        item = np.dtype((np.void, self.record.itemsize))
-        np.ndarray(n, item, rows, strides=(self.row_dtype.itemsize,))[...] = block.view(item)[order]
+        self._records(rows)[...] = self._records(block)[order]
         rows["row"] = order + self.n
         bounds = np.searchsorted(rows["kind"], np.arange(self.n_kinds + 1), side="left")
         if self._blocks == len(self._block_rows):
@@ -83,6 +80,13 @@ class KindFiles:
             rows[bounds[k] : bounds[k + 1]].tofile(self._file(int(k)))
         self.counts += np.diff(bounds)
         self.n += n
+
+    def _records(self, a: np.ndarray) -> np.ndarray:
+        """The record in each element of a contiguous array of records or of rows (whose
+        first bytes are the record, in the same layout), as one opaque item: a view through
+        which whole records move at once, five times faster than column by column (which
+        cost 4 % of a run's CPU at each flush, docs/performance.md)."""
+        return np.ndarray(len(a), self._item, a, strides=(a.dtype.itemsize,))
 
     def _file(self, kind: int):
         f = self._files[kind]
@@ -152,11 +156,10 @@ class KindFiles:
         dtype): every position in the stretch holds one record, so each goes to its place."""
         start, stop = max(start, 0), min(stop, self.n)
         out = np.empty(max(stop - start, 0), dtype=self.record)
+        records = self._records(out)
         for part in self._parts(start, stop, range(self.n_kinds)):
             inside = (part["row"] >= start) & (part["row"] < stop)
-            at = part["row"][inside] - start
-            for name in self.record.names:
-                out[name][at] = part[name][inside]
+            records[part["row"][inside] - start] = self._records(part)[inside]
         return out
 
     def span_rows(self, start: int, stop: int, kinds: Iterable[int]) -> dict[str, np.ndarray]:

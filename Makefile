@@ -8,16 +8,27 @@ STAMP  := $(VENV)/.installed
 # apply, and each package comes in the version the tests ran on.
 LOCK   := requirements.lock
 UV     := uv==0.13.9
+# The hot path, compiled by Cython from its plain-Python source (setup.py, model/compiled.py):
+# the modules with a .pxd beside them. An edit to one of them is compiled again by the next
+# `make` target that runs the model (`make compile` does only that).
+HOT      := setup.py $(wildcard model/*/*.pxd) $(patsubst %.pxd,%.py,$(wildcard model/*/*.pxd))
+COMPILED := $(VENV)/.compiled
 
-.PHONY: demo reorganise test lint lock bench clean app mutation
+.PHONY: demo reorganise test lint lock bench clean app mutation compile
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm,report,app]'
-	touch $(STAMP)
+	touch $(STAMP) $(COMPILED)
 
-demo: $(STAMP)
+$(COMPILED): $(STAMP) $(HOT)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(COMPILED)
+
+compile: $(COMPILED)
+
+demo: $(COMPILED)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/centralised.toml \
 	    scenarios/decentralised.toml scenarios/aligned.toml scenarios/cooperating.toml \
 	    scenarios/integrated_columns.toml \
@@ -26,18 +37,22 @@ demo: $(STAMP)
 	$(BIN)/sdsim report results/demo --lang en --out results/demo/report.en.html
 	@echo "open results/demo/report.html (Dutch) or results/demo/report.en.html (English)"
 
-reorganise: $(STAMP)
+reorganise: $(COMPILED)
 	$(BIN)/sdsim compare scenarios/patchwork.toml scenarios/reorganise_aligned.toml \
 	    scenarios/reorganise_centralised.toml scenarios/cooperate_from_year2.toml \
 	    scenarios/reorganise_integrated_columns.toml \
 	    --years 5 --replications 3 --workers 2 --out results/reorganise_or_cooperate
 
-test: $(STAMP)
+# The tests run the compiled build; those that hand the handlers stand-in objects (marked
+# pure_python) run on the Python source after them, and tests/engine/test_compiled.py holds
+# both builds to the same results, byte for byte.
+test: $(COMPILED)
 	$(BIN)/ruff check model tests experiments
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not pure_python"
+	SDSIM_PURE_PYTHON=1 $(BIN)/python -m pytest -m pure_python
 
-lint: $(STAMP)
+lint: $(COMPILED)
 	$(BIN)/ruff check model tests experiments
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check model tests experiments
@@ -55,19 +70,20 @@ lock:
 # The students' app in the browser (docs/students.md): http://localhost:$(PORT)/
 PORT     ?= 8765
 SCENARIO ?=
-app: $(STAMP)
+app: $(COMPILED)
 	$(BIN)/sdsim app $(SCENARIO) --port $(PORT)
 
 # Would the tests notice a wrong model? mutmut over the mechanism and cost modules, each in a
 # copy under /tmp/sdsim-mutation (resumable), the table into docs/testing.md. Slow: hours.
 # mutmut is pinned exactly (==2.5.1) in the `mutation` extra instead of the lock: neither the
 # extras `make test` installs nor `make lock` include it.
-mutation: $(STAMP)
+mutation: $(COMPILED)
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	$(BIN)/python experiments/mutation.py --write docs/testing.md
 
-bench: $(STAMP)
+bench: $(COMPILED)
 	$(BIN)/python experiments/bench.py --write docs/performance.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+	find model \( -name '*.so' -o -name '*.c' \) -delete

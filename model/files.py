@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from model import compiled
+
 PACKAGES = (
     "sdsim",
     "mesa",
@@ -165,5 +167,8 @@ def manifest(scenarios, seeds, scenario_texts: dict[str, str], extra: dict | Non
         },
         "packages": package_versions(),
         "git": git_commit(),
+        # Which modules of the hot path ran compiled; either way the results are the same
+        # (tests/engine/test_compiled.py), only the time differs.
+        "compiled": compiled.status(),
         **(extra or {}),
     }

@@ -79,6 +79,35 @@ class Need:
         self.stories = 0  # full intakes at which the family told its story for this need
         self.faces = 0  # professionals who took it on (a handover or a reorganisation adds one)
 
+    # Its Luck by name (the fields of `Luck`, in its order).
+    @property
+    def care_length_quantile(self) -> float:
+        return self.luck[0]
+
+    @property
+    def care_length_normal_score(self) -> float:
+        return self.luck[1]
+
+    @property
+    def success_uniform(self) -> float:
+        return self.luck[2]
+
+    @property
+    def dropout_uniform(self) -> float:
+        return self.luck[3]
+
+    @property
+    def incident_unit_exponential(self) -> float:
+        return self.luck[4]
+
+    @property
+    def recurrence_uniform(self) -> float:
+        return self.luck[5]
+
+    @property
+    def recurrence_unit_exponential(self) -> float:
+        return self.luck[6]
+
 
 class Family:
     """A household in a municipality, with members, needs and a case history.
@@ -163,14 +192,6 @@ class Luck(NamedTuple):
     incident_unit_exponential: float  # time to the first incident, times 1 / rate
     recurrence_uniform: float  # < p: the need comes back once it is done
     recurrence_unit_exponential: float  # when it comes back, times its mean
-
-
-def _luck_field(i: int, name: str) -> property:
-    return property(lambda need: need.luck[i], doc=f"Its Luck's {name}.")
-
-
-for _i, _name in enumerate(Luck._fields):  # need.success_uniform is need.luck[2], and so on
-    setattr(Need, _name, _luck_field(_i, _name))
 
 
 def draw_luck(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -349,7 +349,7 @@ class SocialDomainModel(mesa.Model):
             self._run_until(min(until, self.end_day))
 
     def _run_until(self, until: float) -> None:
-        cal = self.calendar
+        cal: Calendar = self.calendar
         heap = cal.heap  # events before cal.horizon; later ones wait in cal.days
         pop = heapq.heappop
         n = 0

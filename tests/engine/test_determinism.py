@@ -76,10 +76,10 @@ def test_a_need_unpacks_its_luck_in_the_order_of_luck():
     give one draw another's job without failing any run."""
     from scipy.special import erfinv
 
-    from model.agents.families import Luck, Need, draw_luck
+    from model.agents.families import Family, Luck, Need, draw_luck
 
     luck = Luck(*(0.1 * (i + 1) for i in range(len(Luck._fields))))
-    need = Need(0, None, 0, 1, 0.0, -1, tuple(luck))
+    need = Need(0, Family(0, 0, 1, 1, 0.5), 0, 1, 0.0, -1, tuple(luck))
     assert {f: getattr(need, f) for f in Luck._fields} == luck._asdict()
 
     drawn = draw_luck(np.random.default_rng(3), 2)

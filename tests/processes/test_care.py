@@ -38,6 +38,9 @@ from model.vocabulary import (
 )
 from tests.conftest import DATA
 
+# Hands the handlers stand-in objects: runs on the Python source (tests/conftest.py).
+pytestmark = pytest.mark.pure_python
+
 DECAY, FLOOR, DROPOUT_MAX = 60.0, 0.3, 0.4
 SUCCESS = (0.9, 0.8, 0.7)
 N = 12000

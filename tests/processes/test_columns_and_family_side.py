@@ -78,6 +78,7 @@ class _Care(Care):
         pass
 
 
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 @pytest.mark.parametrize(
     "faces, stories, expected",
     [
@@ -112,6 +113,7 @@ def test_care_end_uses_the_needs_faces_and_stories(faces, stories, expected):
     assert outcomes == [1, 2]  # resolved just below p, unresolved just above
 
 
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 def test_a_first_contact_counts_the_face_and_a_full_intake_counts_the_story():
     sc = tiny(**{"families.dropout_max_share": 0.0})
     m = SimpleNamespace(scenario=sc, log=_Log(), protocol=sc.active_protocol,
@@ -177,6 +179,7 @@ def _mean_latency(severity, receiver_domain, n=3000, **changes):
     return lat.mean(), lat.std() / math.sqrt(n)
 
 
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 @pytest.mark.parametrize(
     "severity, domain, expected",
     [
@@ -195,6 +198,7 @@ def test_a_crisis_shortens_the_handover_and_columns_wait_for_a_decision(severity
 
 
 # ----------------------------------------------------------------------------- columns
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 def test_the_front_door_is_the_wijkteam_unless_every_need_is_wmo_or_income():
     def needs(*domains):
         return [SimpleNamespace(domain=d) for d in domains]
@@ -233,6 +237,7 @@ def test_separate_columns_have_rule_books_of_their_own():
         assert (one[d] == books[d]).all()
 
 
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 def test_integrated_columns_are_one_social_team_with_the_pooled_staff():
     """No Wmo or Work & Income organisations; the wijkteam serves their needs, with
     44 + 20 + 20 = 84 FTE per 100,000 (the defaults), at their own care length."""

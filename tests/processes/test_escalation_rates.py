@@ -26,6 +26,9 @@ from model.scenario import load_scenario
 from model.vocabulary import VT, WIJKTEAM, YOUTH, NeedOutcome, NeedState
 from tests.conftest import DATA
 
+# Hands the handlers stand-in objects: runs on the Python source (tests/conftest.py).
+pytestmark = pytest.mark.pure_python
+
 RATES = (0.5, 1.0, 2.0)  # incidents a year while the worst need at risk is mild, moderate, severe
 
 

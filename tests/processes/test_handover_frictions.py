@@ -26,6 +26,9 @@ from model.scenario import load_scenario
 from model.vocabulary import SHELTER, VT, WIJKTEAM, YOUTH, CasePhase, IntakeKind
 from tests.conftest import DATA
 
+# Hands the handlers stand-in objects: runs on the Python source (tests/conftest.py).
+pytestmark = pytest.mark.pure_python
+
 N = 4000  # handovers per setting
 HOME = 4  # every family's municipality
 

@@ -137,6 +137,7 @@ def _joint_case(sender_pid: int, sender_org: int, receiver_org: int):
     return SimpleNamespace(sender=sender, org=SimpleNamespace(oid=receiver_org))
 
 
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 def test_familiarity_rises_with_shared_cases_and_fades_with_turnover():
     ho = _handovers(turnover=0.2, scale=5.0)
     p = SimpleNamespace(pid=7, boundary_spanner=False)
@@ -190,6 +191,7 @@ def test_familiarity_shortens_every_handover_not_only_across_borders():
 
 
 # ----------------------------------------------------------------------------- placements
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 def test_shelters_are_staffed_for_the_women_placed_there_and_spread_them_over_their_teams():
     # without specialised shelter, whose share small shelters would pass on
     m = SocialDomainModel(load_scenario(PATCHWORK, {"domains.shelter.specialised_share": 0.0}), 1)
@@ -295,6 +297,7 @@ def test_governance_hours_are_the_bodies_hours_by_hand():
 
 
 # ----------------------------------------------------------------------------- specialised
+@pytest.mark.pure_python  # stand-in objects (tests/conftest.py)
 def test_small_organisations_buy_specialised_care_from_the_supra_regional_provider():
     m = SocialDomainModel(load_scenario(PATCHWORK, {"scheme": "decentralised"}), 1)
     supra = m.specialist(YOUTH)

@@ -30,6 +30,9 @@ from model.scenario import load_scenario
 from model.vocabulary import DOMAINS, SHELTER, YOUTH, IntakeKind, NeedState
 from tests.conftest import DATA
 
+# Hands the handlers stand-in objects: runs on the Python source (tests/conftest.py).
+pytestmark = pytest.mark.pure_python
+
 PARAMS = {
     "domains.youth.care_hours_per_week": 4.0,
     "domains.youth.care_weeks_mean": [10.0, 10.0, 10.0],

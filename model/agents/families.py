@@ -156,6 +156,16 @@ def open_at(family: Family, org: object) -> list:
     return [c for c in family.open_cases if c.org is org]
 
 
+def most_severe(needs: list[Need]) -> int:
+    """The highest severity among the needs (at least one). A loop, not `max` over a
+    generator: the compiled build makes a generator object for the latter, at every case."""
+    worst = 0
+    for n in needs:
+        if n.severity > worst:
+            worst = n.severity
+    return worst
+
+
 @dataclass
 class ArrivalChunk:
     """A month of arrivals, drawn in one go: rows per family, and per need."""

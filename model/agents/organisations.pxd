@@ -9,11 +9,13 @@ cdef class CareLength:
     cdef public double shift
 
 cdef class Team
+cdef class OrganisationCore
+cdef class ProfessionalCore
 
 cdef class Case:
     cdef public long id
     cdef public Family family
-    cdef public object org
+    cdef public OrganisationCore org
     cdef public Team team
     cdef public list needs
     cdef public object own
@@ -21,7 +23,7 @@ cdef class Case:
     cdef public long episode
     cdef public long priority
     cdef public double queued_at
-    cdef public object professional
+    cdef public ProfessionalCore professional
     cdef public object intake_kind
     cdef public bint info_lost
     cdef public object sender
@@ -32,7 +34,7 @@ cdef class Case:
     cdef public double familiarity
 
 cdef class Team:
-    cdef public object org
+    cdef public OrganisationCore org
     cdef public long index
     cdef public object municipalities
     cdef public long seat
@@ -42,3 +44,32 @@ cdef class Team:
     cdef public tuple queues
     cdef public dict travel_per_week
     cdef public tuple partners
+
+cdef class OrganisationCore:
+    cdef public long oid
+    cdef public long domain
+    cdef public long province
+    cdef public object catchment_set
+    cdef public list teams
+    cdef public dict team_of
+    cdef public object team_cum_fte
+    cdef public object cfg
+    cdef public dict column_cfgs
+    cdef public bint active
+    cdef public bint specialist
+    cdef public bint buys_specialised
+    cdef public double load
+    cdef public double days_per_hour
+    cdef public dict intake_work
+    cdef public double reporting_share
+    cdef public list care_lengths
+    cdef public list care_cfg
+    cdef public double preventive_weeks
+
+cdef class ProfessionalCore:
+    cdef public Team team
+    cdef public OrganisationCore org
+    cdef public long pid
+    cdef public long slots
+    cdef public long cases
+    cdef public bint boundary_spanner

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from model.agents.families import most_severe
 from model.vocabulary import DOMAINS, CasePhase, IntakeKind
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class Case:
         self.own: list[Need] | tuple[()] = ()  # needs cared for here
         self.later: list[tuple[Need, Organisation]] | tuple[()] = ()  # handovers after care
         self.episode = episode
-        self.priority = max(n.severity for n in needs)
+        self.priority = most_severe(needs)
         self.queued_at = -1.0
         self.professional: Professional | None = None
         self.intake_kind = intake_kind
@@ -137,7 +138,15 @@ def allot(quotas: np.ndarray, total: int | None = None) -> np.ndarray:
     return out
 
 
-class Professional(mesa.Agent):
+class ProfessionalCore:
+    """What the handlers read of a professional at every case: in the compiled build a typed
+    block of fields (organisations.pxd), which a Mesa Agent cannot be; `Professional` is
+    both. The rest of a professional's attributes live in its Agent's dictionary."""
+
+    __slots__ = ("team", "org", "pid", "slots", "cases", "boundary_spanner")
+
+
+class Professional(ProfessionalCore, mesa.Agent):
     """A case-carrying professional: weekly hours, a caseload cap, maybe a boundary spanner."""
 
     def __init__(
@@ -211,7 +220,7 @@ class Team:
 
     def take_free(self) -> Professional | None:
         if self.free:
-            p = self.free.popleft()
+            p: ProfessionalCore = self.free.popleft()
             p.cases += 1
             return p
         return None
@@ -250,12 +259,32 @@ class Team:
                 return team.take_free()
         return None
 
-    def release(self, p: Professional) -> None:
+    def release(self, p: ProfessionalCore) -> None:
         p.cases -= 1
         self.free.append(p)
 
 
-class Organisation(mesa.Agent):
+class OrganisationCore:
+    """What the handlers read of an organisation at every case (see ProfessionalCore)."""
+
+    __slots__ = ("oid", "domain", "province", "catchment_set", "teams", "team_of",
+                 "team_cum_fte", "cfg", "column_cfgs", "active", "specialist", "buys_specialised",
+                 "load", "days_per_hour", "intake_work", "reporting_share", "care_lengths",
+                 "care_cfg", "preventive_weeks")  # fmt: skip
+
+    def team_for(self, family: Family) -> Team:
+        """The team serving the family's municipality. A placement from outside the catchment
+        (a shelter elsewhere, for safety) goes to a team in proportion to its FTE, chosen
+        from the family's id (no random draw), so placements spread as staffing assumed."""
+        team = self.team_of.get(family.municipality)
+        if team is not None:
+            return team
+        u = (family.id * 0.6180339887498949) % 1.0
+        return self.teams[min(int(np.searchsorted(self.team_cum_fte, u, side="right")),
+                              len(self.teams) - 1)]  # fmt: skip
+
+
+class Organisation(OrganisationCore, mesa.Agent):
     """Serves one domain in one catchment: teams of professionals, their queues, its own forms."""
 
     def __init__(
@@ -318,17 +347,6 @@ class Organisation(mesa.Agent):
             self.care_lengths[d] = CareLength(cfg)
             self.care_cfg[d] = cfg
         self.preventive_weeks = preventive_hours / self.load
-
-    def team_for(self, family: Family) -> Team:
-        """The team serving the family's municipality. A placement from outside the catchment
-        (a shelter elsewhere, for safety) goes to a team in proportion to its FTE, chosen
-        from the family's id (no random draw), so placements spread as staffing assumed."""
-        team = self.team_of.get(family.municipality)
-        if team is not None:
-            return team
-        u = (family.id * 0.6180339887498949) % 1.0
-        return self.teams[min(int(np.searchsorted(self.team_cum_fte, u, side="right")),
-                              len(self.teams) - 1)]  # fmt: skip
 
     def link_teams(self, pooling: str, max_km: float, xy: np.ndarray) -> None:
         """Which sister teams share work under the scheme's pooling: none ('local'), those

@@ -139,7 +139,10 @@ class Care:
             case.sender = None
         # Veilig Thuis must see them; care a reorganisation interrupted resumes as it was.
         if org.domain != VT and self.fam_cfg.dropout_max_share > 0 and case.resume_days < 0:
-            oldest = min(n.arose for n in case.needs)
+            oldest = first.arose
+            for n in case.needs:
+                if n.arose < oldest:
+                    oldest = n.arose
             again = retold(first)
             if first.dropout_uniform < dropout_probability(self.fam_cfg, t - oldest, again):
                 for n in case.needs:
@@ -214,10 +217,13 @@ class Care:
         fam = case.family
         load = org.load
         lengths = org.care_lengths
-        weeks = max(org.preventive_weeks if n.preventive
-                    else lengths[n.domain].weeks(n.severity, n.care_length_quantile,
-                                                 n.care_length_normal_score)
-                    for n in case.own)  # fmt: skip
+        weeks = -1.0  # the longest care of the needs kept (a loop: see most_severe)
+        for n in case.own:
+            w = (org.preventive_weeks if n.preventive
+                 else lengths[n.domain].weeks(n.severity, n.care_length_quantile,
+                                              n.care_length_normal_score))  # fmt: skip
+            if weeks < 0.0 or w > weeks:
+                weeks = w
         care_hours = load * weeks
         reporting = care_hours * org.reporting_share
         others: list[int] = []  # the other organisations with an open case for the family

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.agents.families import open_at
+from model.agents.families import most_severe, open_at
 from model.agents.organisations import Case
 from model.records.events import AdminReason, HandoverFlag, Kind
 from model.vocabulary import DOMAINS, SHELTER, VT, WIJKTEAM, YOUTH, CasePhase, IntakeKind
@@ -210,7 +210,7 @@ class Handovers:
             # on its way, waiting or in intake there: the needs join it
             if other.phase <= PHASE_INTAKE:
                 other.needs.extend(needs)
-                other.priority = max(other.priority, max(n.severity for n in needs))
+                other.priority = max(other.priority, most_severe(needs))
                 self._log_sent(t, sender, needs[0].id, other.id, 0.0, receiver.oid)
                 return
         proto = self.protocol
@@ -237,7 +237,7 @@ class Handovers:
         if flags & PROVINCE_BORDER:
             latency += cfg.province_border_latency_days * (1 - f)
             p_loss += cfg.province_border_info_loss_prob
-        if max(n.severity for n in needs) == 3:  # a crisis: the organisations act at once
+        if most_severe(needs) == 3:  # a crisis: the organisations act at once
             latency *= cfg.crisis_latency_factor
         rng = m.rng
         if latency > 0:

@@ -307,6 +307,24 @@ _FLUSH = 1 << 16
 _SLICE_ROWS = 1 << 21
 
 
+def _pack_case(time, kind, case, need, value, detail, aux) -> bytes:
+    """`case_record`'s record. A function of its own, with its arguments in order, so that
+    events.pxd can type the case for the compiled build (a typed class there, whose fields
+    are then read as struct members); events.py itself never imports model.agents."""
+    fam = case.family
+    org = case.org
+    p = case.professional
+    return _PACK(time, kind, fam.id, need, case.episode, case.id, org.oid,
+                 -1 if p is None else p.pid, fam.municipality, org.domain, value, detail, aux)  # fmt: skip
+
+
+def _pack_need(time, kind, need, value, detail, aux, case, org) -> bytes:
+    """`need_record`'s record (see `_pack_case`)."""
+    fam = need.family
+    return _PACK(time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
+                 need.domain, value, detail, aux)  # fmt: skip
+
+
 class EventLog:
     """Append-only records: each packed into 54 bytes as it is made, in a short buffer that
     `maybe_flush` (the engine calls it every few thousand events) moves to disk, a file per
@@ -362,13 +380,7 @@ class EventLog:
     ) -> None:
         """A record about a family's case at an organisation: family, episode, case, org,
         professional, municipality and domain are the case's."""
-        fam = case.family
-        org = case.org
-        p = case.professional
-        self._append(
-            _PACK(time, kind, fam.id, need, case.episode, case.id, org.oid,
-                  -1 if p is None else p.pid, fam.municipality, org.domain, value, detail, aux)
-        )  # fmt: skip
+        self._append(_pack_case(time, kind, case, need, value, detail, aux))
 
     def need_record(
         self,
@@ -385,11 +397,7 @@ class EventLog:
         """A record about a need outside its own case (it arose, it escalated): family, need,
         episode, municipality and domain are the need's; case and org say where it was found
         when it was found during another case's care."""
-        fam = need.family
-        self._append(
-            _PACK(time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
-                  need.domain, value, detail, aux)
-        )  # fmt: skip
+        self._append(_pack_need(time, kind, need, value, detail, aux, case, org))
 
     def maybe_flush(self) -> None:
         if len(self._buf) >= _FLUSH:

@@ -156,6 +156,7 @@ def _case(fam: Family, needs: list[Need]) -> Case:
     return Case(id=21, family=fam, org=org, needs=needs, episode=6, intake_kind=IntakeKind.FULL)
 
 
+@pytest.mark.pure_python  # a stand-in organisation (tests/conftest.py)
 def test_case_record_fills_the_columns_from_the_case():
     fam = _family()
     need = _need(fam)

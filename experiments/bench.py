@@ -428,17 +428,22 @@ CHILDREN = {
 }
 
 
-def measure(name: str) -> dict:
-    """Run one benchmark in a fresh interpreter; return its figures and peak memory."""
+def measure(name: str, env: dict[str, str] | None = None) -> dict:
+    """Run one benchmark in a fresh interpreter; return its figures, its peak memory and the
+    build it ran on (`env`: more environment, e.g. SDSIM_PURE_PYTHON=1 for the Python
+    source)."""
     code = (
         f"import json, resource, sys; sys.path.insert(0, {str(ROOT / 'experiments')!r}); import bench; "
         f"r = bench.CHILDREN[{name!r}](); "
-        "r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))"
+        "r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
+        "from model import compiled; r['build'] = 'compiled' if compiled.runs_compiled() else 'python'; "
+        "print(json.dumps(r))"
     )
     t0 = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - t0
     return result
@@ -458,6 +463,7 @@ def _run_table(r: dict, years: float | None = None) -> str:
 | events per second | {r["events"] / r["run_s"]:,.0f} |
 | the model let go, then the metrics from the log on disk | {r["metrics_s"]:.1f} s |
 | peak memory (resident) | {r["peak_rss_mb"]:,.0f} MB |
+| build of the hot path (docs/architecture.md) | {r.get("build", "python")} |
 | whole process, wall | {r["wall_s"]:.1f} s |
 """
 
@@ -648,15 +654,27 @@ Linear in population would put the last column at 1.00 in every row.
 
 def section_mmc(r: dict) -> str:
     per_event = r["cpu_s"] / r["events"] * 1e6
+    py = r.get("python")
+    both = ""
+    if py is not None:
+        py_event = py["cpu_s"] / py["events"] * 1e6
+        both = f"""
+The same run on the Python source (`SDSIM_PURE_PYTHON=1`, the same records): {py["cpu_s"]:.2f} s,
+{py_event:.1f} us an event. The {r["build"]} build takes {per_event / py_event:.2f} of that
+(each run once, one after the other).
+"""
     return f"""### CPU per event on the M/M/c scenario
 
 `scenarios/validation/mmc.toml` with `years = 50` (one wijkteam, Poisson arrivals,
 exponential care, nothing but queueing; {r["simulated_years"]:g} simulated years with the warm-up): {r["families"]:,}
 families, {r["events"]:,} events (arrivals and heap events), {r["records"]:,} records,
-{r["cpu_s"]:.2f} s of CPU for the run: **{per_event:.1f} us an event**
+{r["cpu_s"]:.2f} s of CPU for the run on the {r["build"]} build: **{per_event:.1f} us an event**
 ({r["cpu_s"] / r["families"] * 1e6:.1f} us a family). The goal (issue 17) is at most 4 us.
-"""
+{both}"""
 
+
+# Measured on the compiled build and on the Python source (model/compiled.py).
+BOTH_BUILDS = {"mmc"}
 
 SECTIONS = {
     "national_year": section_national_year,
@@ -704,6 +722,8 @@ def main() -> int:
     args = ap.parse_args()
     for name in args.only or CHILDREN:
         r = measure(name)
+        if name in BOTH_BUILDS:
+            r["python"] = measure(name, {"SDSIM_PURE_PYTHON": "1"})
         body = SECTIONS[name](r)
         print(body)
         if args.write:

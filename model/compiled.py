@@ -11,8 +11,9 @@ An extension module would shadow its `.py` from then on, which would make an edi
 source silently do nothing. So this finder, installed by `model/__init__.py`, imports the
 plain module instead when
 - `SDSIM_PURE_PYTHON=1` is set (to test, debug or profile the Python source), or
-- the `.py` or `.pxd` is newer than the extension (edited or checked out since the build;
-  `make compile` builds it again), with one warning naming the module.
+- any compiled module is not built, or its `.py` or `.pxd` is newer than its extension
+  (edited or checked out since the build; `make compile` builds it again), with one warning
+  naming the modules. All or none: the modules share typed classes.
 
 `status()` says which modules run compiled; every results folder's manifest records it.
 """
@@ -49,10 +50,12 @@ def pure_requested() -> bool:
 
 
 def runs_compiled() -> bool:
-    """Whether this process imports any compiled module (built, up to date, not refused)."""
+    """Whether this process imports the compiled build (every module built and up to date,
+    and pure Python not asked for)."""
     if pure_requested():
         return False
-    return any((e := _extension(s)) is not None and not _stale(s, e) for s in compiled_sources())
+    built = [(s, _extension(s)) for s in compiled_sources()]
+    return bool(built) and all(e is not None and not _stale(s, e) for s, e in built)
 
 
 def _extension(source: Path) -> Path | None:
@@ -70,30 +73,40 @@ def _stale(source: Path, ext: Path) -> bool:
 
 
 class _PurePythonFinder:
-    """Imports the `.py` of a compiled module when asked for pure Python or when its
-    extension is older than its source; otherwise leaves the import to Python."""
+    """Imports the `.py` of the compiled modules when asked for pure Python, or when any of
+    them is not built or older than its source; otherwise leaves the import to Python.
+
+    All or none: the modules share typed classes (a Case compiled in one is read as a struct
+    by another), so a build is used only when every module of it is up to date."""
 
     def __init__(self, modules: dict[str, Path]) -> None:
         self.modules = modules
         self.pure: dict[str, str] = {}  # module -> why it runs as Python
+        self._why: str | None = None  # why the whole hot path runs as Python (None: it doesn't)
+        self._checked = False
+
+    def _whole_build(self) -> str | None:
+        if not self._checked:
+            self._checked = True
+            built = {name: _extension(source) for name, source in self.modules.items()}
+            stale = [str(s) for n, s in self.modules.items() if built[n] and _stale(s, built[n])]
+            if not all(built.values()):
+                self._why = "not built"
+            elif stale:
+                self._why = "source newer than the build"
+                warnings.warn(
+                    f"{', '.join(stale)} changed since the hot path was compiled: running it "
+                    "as Python (`make compile` builds it again)",
+                    stacklevel=3,
+                )
+        return self._why
 
     def find_spec(self, name, path=None, target=None):
         source = self.modules.get(name)
         if source is None:
             return None
-        ext = _extension(source)
-        if ext is None:
-            why = "not built"
-        elif pure_requested():
-            why = f"{ENV_PURE} is set"
-        elif _stale(source, ext):
-            why = "source newer than the build"
-            warnings.warn(
-                f"{source} changed since it was compiled: running it "
-                "as Python (`make compile` builds it again)",
-                stacklevel=2,
-            )
-        else:
+        why = f"{ENV_PURE} is set" if pure_requested() else self._whole_build()
+        if why is None:
             return None
         self.pure[name] = why
         return importlib.util.spec_from_file_location(name, source)

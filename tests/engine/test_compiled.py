@@ -82,39 +82,55 @@ def test_compiled_and_pure_python_give_the_same_results(tmp_path, scenario, extr
         assert set(manifests[1]["compiled"].values()) == {"compiled"}
 
 
-def _package(tmp_path: Path) -> tuple[Path, Path]:
+def _package(tmp_path: Path) -> dict[str, Path]:
+    """Two modules with a .pxd and an 'extension' each, all built a while ago."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
-    source = pkg / "hot.py"
-    source.write_text("WHERE = 'python'\n")
-    (pkg / "hot.pxd").write_text("")
-    ext = pkg / ("hot" + compiled._SUFFIXES[0])
-    ext.write_bytes(b"not really an extension")
-    return source, ext
-
-
-def test_an_extension_older_than_its_source_is_not_used(tmp_path):
-    source, ext = _package(tmp_path)
     old = time.time() - 100
-    os.utime(ext, (old, old))
-    finder = compiled._PurePythonFinder({"pkg.hot": source})
+    sources = {}
+    for name in ("hot", "warm"):
+        source = pkg / f"{name}.py"
+        source.write_text("WHERE = 'python'\n")
+        (pkg / f"{name}.pxd").write_text("")
+        (pkg / (name + compiled._SUFFIXES[0])).write_bytes(b"not really an extension")
+        for f in (source, source.with_suffix(".pxd")):
+            os.utime(f, (old - 10, old - 10))
+        os.utime(pkg / (name + compiled._SUFFIXES[0]), (old, old))
+        sources[f"pkg.{name}"] = source
+    return sources
+
+
+def test_an_up_to_date_build_is_left_to_python_s_import(tmp_path, monkeypatch):
+    monkeypatch.delenv(compiled.ENV_PURE, raising=False)
+    finder = compiled._PurePythonFinder(_package(tmp_path))
+    assert finder.find_spec("pkg.hot") is None and finder.find_spec("pkg.warm") is None
+    assert finder.find_spec("pkg.other") is None  # not a compiled module: not its business
+    monkeypatch.setenv(compiled.ENV_PURE, "1")
+    assert finder.find_spec("pkg.hot").origin == str(tmp_path / "pkg" / "hot.py")
+    assert finder.pure["pkg.hot"] == "SDSIM_PURE_PYTHON is set"
+
+
+@pytest.mark.parametrize("edited", ["warm.py", "warm.pxd"])
+def test_one_edited_module_makes_the_whole_hot_path_python(tmp_path, monkeypatch, edited):
+    """The compiled modules share typed classes, so a build is used whole or not at all."""
+    monkeypatch.delenv(compiled.ENV_PURE, raising=False)
+    sources = _package(tmp_path)
+    os.utime(tmp_path / "pkg" / edited)  # now: newer than its build
+    finder = compiled._PurePythonFinder(sources)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        spec = finder.find_spec("pkg.hot")
-    assert spec is not None and spec.origin == str(source)
-    assert finder.pure["pkg.hot"] == "source newer than the build"
-    assert any("changed since it was compiled" in str(w.message) for w in caught)
+        hot, warm = finder.find_spec("pkg.hot"), finder.find_spec("pkg.warm")
+    assert hot.origin == str(sources["pkg.hot"]) and warm.origin == str(sources["pkg.warm"])
+    assert finder.pure == dict.fromkeys(sources, "source newer than the build")
+    assert len(caught) == 1 and "warm.py changed since the hot path was compiled" in str(
+        caught[0].message
+    )
 
 
-def test_an_up_to_date_extension_is_left_to_python_s_import(tmp_path, monkeypatch):
-    source, ext = _package(tmp_path)
-    old = time.time() - 100
-    os.utime(source, (old, old))
-    os.utime(source.with_suffix(".pxd"), (old, old))
+def test_a_module_not_built_makes_the_whole_hot_path_python(tmp_path, monkeypatch):
     monkeypatch.delenv(compiled.ENV_PURE, raising=False)
-    finder = compiled._PurePythonFinder({"pkg.hot": source})
-    assert finder.find_spec("pkg.hot") is None
-    assert finder.find_spec("pkg.other") is None
-    monkeypatch.setenv(compiled.ENV_PURE, "1")
-    assert finder.find_spec("pkg.hot").origin == str(source)
-    assert finder.pure["pkg.hot"] == "SDSIM_PURE_PYTHON is set"
+    sources = _package(tmp_path)
+    (tmp_path / "pkg" / ("warm" + compiled._SUFFIXES[0])).unlink()
+    finder = compiled._PurePythonFinder(sources)
+    assert finder.find_spec("pkg.hot").origin == str(sources["pkg.hot"])
+    assert finder.pure["pkg.hot"] == "not built"

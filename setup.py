@@ -20,6 +20,11 @@ ROOT = Path(__file__).resolve().parent
 class OptionalBuildExt(build_ext):
     """A failed compilation leaves the pure-Python package, which gives the same results."""
 
+    def finalize_options(self):
+        super().finalize_options()
+        if self.parallel is None:  # the C compiler on every core (2 minutes instead of 3 on 2)
+            self.parallel = os.cpu_count() or 1
+
     def run(self):
         try:
             super().run()
@@ -65,6 +70,7 @@ def extensions():
         ],
         language_level=3,
         quiet=True,
+        nthreads=os.cpu_count() or 1,  # Cython's translation on every core too
         # Python's division and modulo, with their checks for zero.
         compiler_directives={"cdivision": False},
     )

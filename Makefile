@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 UV     := uv==0.13.9
 # The hot path, compiled by Cython from its plain-Python source (setup.py, model/compiled.py):
-# the modules with a .pxd beside them. An edit to one of them is compiled again by the next
+# the modules with a .pxd beside them. The dependencies are installed first without it, then
+# $(COMPILED) compiles it once; an edit to one of those modules is compiled again by the next
 # `make` target that runs the model (`make compile` does only that).
 HOT      := setup.py $(wildcard model/*/*.pxd) $(patsubst %.pxd,%.py,$(wildcard model/*/*.pxd))
 COMPILED := $(VENV)/.compiled
@@ -19,8 +20,8 @@ COMPILED := $(VENV)/.compiled
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm,report,app]'
-	touch $(STAMP) $(COMPILED)
+	SDSIM_PURE_BUILD=1 $(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,pm,report,app]'
+	touch $(STAMP)
 
 $(COMPILED): $(STAMP) $(HOT)
 	$(BIN)/python -m pip install --quiet --no-deps -e .

@@ -52,10 +52,19 @@ def pure_requested() -> bool:
 def runs_compiled() -> bool:
     """Whether this process imports the compiled build (every module built and up to date,
     and pure Python not asked for)."""
-    if pure_requested():
-        return False
-    built = [(s, _extension(s)) for s in compiled_sources()]
-    return bool(built) and all(e is not None and not _stale(s, e) for s, e in built)
+    sources = compiled_sources()
+    return bool(sources) and not pure_requested() and _unusable(sources)[0] is None
+
+
+def _unusable(sources) -> tuple[str | None, list[Path]]:
+    """Why the build of these sources cannot be used (None: it can), and the sources newer
+    than their build. All or none: the modules share typed classes (a Case compiled in one
+    is read as a struct by another)."""
+    built = [(s, _extension(s)) for s in sources]
+    if any(e is None for _, e in built):
+        return "not built", []
+    stale = [s for s, e in built if _stale(s, e)]
+    return ("source newer than the build" if stale else None), stale
 
 
 def _extension(source: Path) -> Path | None:
@@ -74,10 +83,8 @@ def _stale(source: Path, ext: Path) -> bool:
 
 class _PurePythonFinder:
     """Imports the `.py` of the compiled modules when asked for pure Python, or when any of
-    them is not built or older than its source; otherwise leaves the import to Python.
-
-    All or none: the modules share typed classes (a Case compiled in one is read as a struct
-    by another), so a build is used only when every module of it is up to date."""
+    them is not built or older than its source (`_unusable`); otherwise leaves the import to
+    Python."""
 
     def __init__(self, modules: dict[str, Path]) -> None:
         self.modules = modules
@@ -88,15 +95,11 @@ class _PurePythonFinder:
     def _whole_build(self) -> str | None:
         if not self._checked:
             self._checked = True
-            built = {name: _extension(source) for name, source in self.modules.items()}
-            stale = [str(s) for n, s in self.modules.items() if built[n] and _stale(s, built[n])]
-            if not all(built.values()):
-                self._why = "not built"
-            elif stale:
-                self._why = "source newer than the build"
+            self._why, stale = _unusable(self.modules.values())
+            if stale:
                 warnings.warn(
-                    f"{', '.join(stale)} changed since the hot path was compiled: running it "
-                    "as Python (`make compile` builds it again)",
+                    f"{', '.join(map(str, stale))} changed since the hot path was compiled: "
+                    "running it as Python (`make compile` builds it again)",
                     stacklevel=3,
                 )
         return self._why

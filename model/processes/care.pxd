@@ -1,5 +1,5 @@
 # Types for the compiled build (model/compiled.py); care.py is the source of behaviour.
-from model.agents.families cimport Family, Need
+from model.agents.families cimport Need
 from model.agents.organisations cimport Case, Team
 
 cdef class Care:

@@ -1,6 +1,5 @@
 # Types for the compiled build (model/compiled.py); escalation.py is the source of behaviour.
 from model.agents.families cimport Family, Need
-from model.agents.organisations cimport Case, Team
 
 cdef class Escalation:
     cdef public object model

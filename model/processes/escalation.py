@@ -39,6 +39,16 @@ def at_risk(need: Need) -> bool:
     return need.state == STATE_WAITING or (domain == VT and need.state == STATE_IN_CARE)
 
 
+def worst_at_risk(fam: Family) -> int:
+    """The severity of the family's most severe need at risk (0: none at risk). A loop, not
+    `max` over a generator (see families.most_severe)."""
+    severity = 0
+    for n in fam.needs:
+        if n.severity > severity and at_risk(n):
+            severity = n.severity
+    return severity
+
+
 class Escalation:
     # Incidents further ahead than this are armed only if the family is still at risk then.
     # Most needs reach care within weeks, so most far-off incidents never happen; keeping
@@ -62,10 +72,7 @@ class Escalation:
         exact because the waiting time to an incident is memoryless.
         """
         fam.clock += 1
-        severity = 0  # of its most severe need at risk (0: none)
-        for n in fam.needs:
-            if n.severity > severity and at_risk(n):
-                severity = n.severity
+        severity = worst_at_risk(fam)
         rate = self.rate_per_day[severity - 1] if severity else 0.0
         if rate <= 0:
             return
@@ -112,8 +119,7 @@ class Escalation:
             m.signals.follow_up(t, fam, vt)
             self.watch(t, fam)
         else:  # known before (a repeat report) or never (a first one): a new safety need
-            worst = max(n.severity for n in fam.needs if at_risk(n))
-            report = m.new_need(t, fam, VT, worst, m.fresh_luck())
+            report = m.new_need(t, fam, VT, worst_at_risk(fam), m.fresh_luck())
             m.signals.signal(t, fam, [report], via_vt=True)  # restarts the clock
 
     def on_need_closed(self, t: float, need: Need) -> None:

@@ -2,10 +2,10 @@
 
 Every metric is computed from this log (see metrics.py), never from counters inside the
 engine, so any figure in a summary can be checked by hand against `events.parquet`.
-Records are packed into 54 bytes each as they are made and moved to disk, a file per kind
-(store.py); outcomes `select` the kinds and columns they need, `to_frame()` turns the log
-into a pandas DataFrame with readable labels, and `write_parquet()` writes that table a
-slice at a time.
+Records are written into a buffer of typed columns as they are made and moved to disk,
+54 bytes each, a file per kind (store.py); outcomes `select` the kinds and columns they
+need, `to_frame()` turns the log into a pandas DataFrame with readable labels, and
+`write_parquet()` writes that table a slice at a time.
 
 Columns: time (days since the start, warm-up included), kind, family, need, episode (the
 signal a need or case stems from), case (one family's stay at one organisation), org,
@@ -29,7 +29,7 @@ layers use (need states, case phases) are in `model.vocabulary`.
 from __future__ import annotations
 
 import gzip
-import struct
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum, IntEnum, IntFlag
 from typing import NamedTuple
@@ -297,39 +297,24 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("aux", "i4"),
 )
 RECORD = np.dtype(list(_COLUMNS))
-# One record as bytes in RECORD's layout (little-endian, packed). Packing each record as it
-# is made and joining the bytes at a flush costs ~0.2 us a record less than a tuple each
-# and `np.fromiter` of the tuples (0.6 us a record), about a tenth of a national run's CPU.
-_PACK = struct.Struct("<dbiiiiiiibdii").pack
-assert struct.calcsize("<dbiiiiiiibdii") == RECORD.itemsize
+# The buffer's columns: an array.array each, of RECORD's column types (a typed memoryview
+# each in the compiled build, so a record is thirteen stores, with no object made).
+_TYPECODES = {"f8": "d", "i1": "b", "i4": "i"}
+assert all(array(_TYPECODES[t]).itemsize == RECORD[c].itemsize for c, t in _COLUMNS)
 _FLUSH = 1 << 16
+# Records the buffer holds: twice what `maybe_flush` waits for, so that the engine's
+# calls (every few thousand events) decide when records go to disk; a full buffer goes
+# at once.
+_CAPACITY = 2 * _FLUSH
 # Rows a labelled slice of `write_parquet` holds at a time (about 0.2 GB as a DataFrame).
 _SLICE_ROWS = 1 << 21
 
 
-def _pack_case(time, kind, case, need, value, detail, aux) -> bytes:
-    """`case_record`'s record. A function of its own, with its arguments in order, so that
-    events.pxd can type the case for the compiled build (a typed class there, whose fields
-    are then read as struct members); events.py itself never imports model.agents."""
-    fam = case.family
-    org = case.org
-    p = case.professional
-    return _PACK(time, kind, fam.id, need, case.episode, case.id, org.oid,
-                 -1 if p is None else p.pid, fam.municipality, org.domain, value, detail, aux)  # fmt: skip
-
-
-def _pack_need(time, kind, need, value, detail, aux, case, org) -> bytes:
-    """`need_record`'s record (see `_pack_case`)."""
-    fam = need.family
-    return _PACK(time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
-                 need.domain, value, detail, aux)  # fmt: skip
-
-
 class EventLog:
-    """Append-only records: each packed into 54 bytes as it is made, in a short buffer that
-    `maybe_flush` (the engine calls it every few thousand events) moves to disk, a file per
-    kind (store.py). Recording is the engine's hot path (~0.4 us a record): `case_record`
-    and `need_record` fill the columns from a case or a need.
+    """Append-only records: each written into a buffer of typed columns as it is made,
+    which `maybe_flush` (the engine calls it every few thousand events) moves to disk, a
+    file per kind (store.py). Recording is the engine's hot path (3.4 records an event):
+    `case_record` and `need_record` fill the columns from a case or a need.
 
     A national five-year run's log is 5.3 GB (docs/performance.md), so it is never in
     memory whole unless asked for (`arrays()`, for small logs): the outcomes `select` the
@@ -339,8 +324,11 @@ class EventLog:
     which generic column it fills (`value=hours`); `KINDS` says what each holds."""
 
     def __init__(self) -> None:
-        self._buf: list[bytes] = []  # records packed by _PACK
-        self._append = self._buf.append
+        self._n = 0  # records in the buffer
+        self._columns = tuple(array(_TYPECODES[t], [0]) * _CAPACITY for _, t in _COLUMNS)
+        (self._time, self._kind, self._family, self._need, self._episode, self._case,
+         self._org, self._professional, self._municipality, self._domain, self._value,
+         self._detail, self._aux) = self._columns  # fmt: skip
         self._store = KindFiles(RECORD, len(Kind))
 
     def record(
@@ -362,10 +350,8 @@ class EventLog:
     ) -> None:
         """A record with every column given (-1: none); for records about neither one case
         nor one need, or that name another case than the organisation's own."""
-        self._append(
-            _PACK(time, kind, family, need, episode, case, org, professional, municipality,
-                  domain, value, detail, aux)
-        )  # fmt: skip
+        self._put(time, kind, family, need, episode, case, org, professional, municipality,
+                  domain, value, detail, aux)  # fmt: skip
 
     def case_record(
         self,
@@ -380,7 +366,7 @@ class EventLog:
     ) -> None:
         """A record about a family's case at an organisation: family, episode, case, org,
         professional, municipality and domain are the case's."""
-        self._append(_pack_case(time, kind, case, need, value, detail, aux))
+        self._put_case(time, kind, case, need, value, detail, aux)
 
     def need_record(
         self,
@@ -397,21 +383,63 @@ class EventLog:
         """A record about a need outside its own case (it arose, it escalated): family, need,
         episode, municipality and domain are the need's; case and org say where it was found
         when it was found during another case's care."""
-        self._append(_pack_need(time, kind, need, value, detail, aux, case, org))
+        self._put_need(time, kind, need, value, detail, aux, case, org)
+
+    def _put_case(self, time, kind, case, need, value, detail, aux) -> None:
+        """`case_record`'s record. A method of its own, with its arguments in order, so that
+        events.pxd can type the case for the compiled build (a typed class there, whose
+        fields are then read as struct members); events.py itself never imports
+        model.agents."""
+        fam = case.family
+        org = case.org
+        p = case.professional
+        self._put(time, kind, fam.id, need, case.episode, case.id, org.oid,
+                  -1 if p is None else p.pid, fam.municipality, org.domain, value, detail, aux)  # fmt: skip
+
+    def _put_need(self, time, kind, need, value, detail, aux, case, org) -> None:
+        """`need_record`'s record (see `_put_case`)."""
+        fam = need.family
+        self._put(time, kind, fam.id, need.id, need.episode, case, org, -1, fam.municipality,
+                  need.domain, value, detail, aux)  # fmt: skip
+
+    def _put(self, time, kind, family, need, episode, case, org, professional, municipality,
+             domain, value, detail, aux) -> None:  # fmt: skip
+        """One record into the buffer (which goes to disk first if it is full)."""
+        if self._n == _CAPACITY:
+            self._flush()
+        i = self._n
+        self._time[i] = time
+        self._kind[i] = kind
+        self._family[i] = family
+        self._need[i] = need
+        self._episode[i] = episode
+        self._case[i] = case
+        self._org[i] = org
+        self._professional[i] = professional
+        self._municipality[i] = municipality
+        self._domain[i] = domain
+        self._value[i] = value
+        self._detail[i] = detail
+        self._aux[i] = aux
+        self._n = i + 1
 
     def maybe_flush(self) -> None:
-        if len(self._buf) >= _FLUSH:
+        if self._n >= _FLUSH:
             self._flush()
 
     def _flush(self) -> None:
-        if not self._buf:
+        """The buffer's records, as one block of RECORD, to the store."""
+        n = self._n
+        if not n:
             return
-        packed = np.frombuffer(b"".join(self._buf), dtype=RECORD)
-        self._buf.clear()  # keep the list: `_append` stays bound to it
-        self._store.append(packed)
+        block = np.empty(n, dtype=RECORD)
+        for name, column in zip(RECORD.names, self._columns, strict=True):
+            block[name] = np.frombuffer(column, dtype=RECORD[name], count=n)
+        self._n = 0
+        self._store.append(block)
 
     def __len__(self) -> int:
-        return self._store.n + len(self._buf)
+        return self._store.n + self._n
 
     def select(
         self, kinds: Iterable[int], names: Sequence[str], *, since: float | None = None

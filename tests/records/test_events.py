@@ -95,7 +95,7 @@ def test_records_survive_the_flush_to_disk_in_order():
     assert stored[64] == 0 and stored[65] == 66_000
     assert stored[70] == 70_001
     assert stored[134] == 70_001 and stored[135] == 136_000
-    assert len(log._buf) == n - 136_000  # the last 4,123 are still in the buffer
+    assert log._n == n - 136_000  # the last 4,123 are still in the buffer
 
     rec = log.records()
     i = np.arange(n)

@@ -230,9 +230,10 @@ def draw_one_luck(rng: np.random.Generator) -> tuple[float, ...]:
     report to Veilig Thuis)."""
     u = rng.random(6)
     care, success, dropout, _, recurrence, _ = u.tolist()
-    exponential = -np.log1p(-u[[3, 5]])  # incident, recurrence delay
-    return (care, float(ndtri(u[0])), success, dropout, float(exponential[0]), recurrence,
-            float(exponential[1]))  # fmt: skip
+    # numpy's log1p, as draw_luck's (math.log1p may differ in the last bit where numpy
+    # has vector code for it), of the two uniforms at once (a slice, not a fancy index).
+    incident, delay = np.log1p(-u[3::2]).tolist()
+    return (care, float(ndtri(care)), success, dropout, -incident, recurrence, -delay)
 
 
 def need_pattern_probabilities(

@@ -19,7 +19,6 @@ a synthetic one drawn from `synthetic.seed`), the same for every run of a scenar
 from __future__ import annotations
 
 import gc
-import heapq
 import math
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -350,17 +349,15 @@ class SocialDomainModel(mesa.Model):
 
     def _run_until(self, until: float) -> None:
         cal: Calendar = self.calendar
-        heap = cal.heap  # events before cal.horizon; later ones wait in cal.days
-        pop = heapq.heappop
         n = 0
         while True:
-            if not heap and self._next_arrival >= cal.horizon:
+            th = cal.first()  # INF: nothing before cal.horizon; later events wait in cal.days
+            if th == INF and self._next_arrival >= cal.horizon:
                 if cal.horizon >= until:
                     break
                 cal.open_next_day()
                 continue
             ta = self._next_arrival
-            th = heap[0][0] if heap else INF
             if ta <= th:
                 if ta >= until:
                     break
@@ -368,7 +365,7 @@ class SocialDomainModel(mesa.Model):
             else:
                 if th >= until:
                     break
-                t, _, handler, obj = pop(heap)
+                t, _, handler, obj = cal.pop()
                 self.now = t
                 handler(t, obj)
             n += 1

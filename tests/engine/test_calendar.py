@@ -51,8 +51,9 @@ times = st.integers(0, 40 * 8).map(lambda k: k / 8)
 @settings(max_examples=150, deadline=None)
 @given(
     first=st.lists(times, max_size=60),
-    later=st.lists(st.tuples(st.integers(0, 59), st.integers(0, 12).map(lambda k: k / 4)),
-                   max_size=60),  # fmt: skip
+    later=st.lists(
+        st.tuples(st.integers(0, 59), st.integers(0, 12).map(lambda k: k / 4)), max_size=60
+    ),  # fmt: skip
 )
 def test_events_come_in_time_then_scheduling_order(first, later):
     """Events scheduled up front, plus events each event schedules after itself (some in
@@ -92,15 +93,13 @@ def test_an_event_for_the_open_day_runs_before_the_later_ones_that_day():
     cal = Calendar(10.0)
     for t in (2.5, 2.75, 3.0):
         cal.schedule(t, "h", t)
-    order = []
 
     def on_event(entry):
         if entry[3] == 2.5:
             cal.schedule(2.6, "h", "soon")  # into the open day, after it opened
             cal.schedule(2.75, "h", "tie")  # same time as one waiting: after it
 
-    for t, obj in drain(cal, 10.0, on_event):
-        order.append(obj)
+    order = [obj for _, obj in drain(cal, 10.0, on_event)]
     assert order == [2.5, "soon", 2.75, "tie", 3.0]
 
 

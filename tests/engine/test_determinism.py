@@ -112,6 +112,26 @@ def test_one_need_draws_the_same_luck_as_a_chunk_of_one():
         assert bulk.random() == single.random()
 
 
+def test_a_chunks_choices_are_numpys_choice():
+    """A chunk's municipalities and need patterns are drawn by `choose` from cumulative
+    shares made once, and must be what `rng.choice(len(p), size=n, p=p)` gives from the
+    same generator state, leaving the generator where it leaves it: the shares of a
+    single municipality (M/M/c), of 63 need patterns and of 342 municipalities."""
+    from model.agents.families import choice_cdf, choose
+
+    shares = [np.array([1.0]), np.random.default_rng(1).dirichlet(np.ones(63)),
+              np.random.default_rng(2).dirichlet(np.ones(342))]  # fmt: skip
+    for p in shares:
+        cdf = choice_cdf(p)
+        for seed in range(40):
+            bulk, mine = np.random.default_rng(seed), np.random.default_rng(seed)
+            for n in (0, 1, 7, 92, 5000):
+                want = bulk.choice(len(p), size=n, p=p)
+                got = choose(mine, cdf, n)
+                assert np.array_equal(got, want) and got.dtype == want.dtype
+            assert bulk.random() == mine.random()
+
+
 def test_the_source_of_a_signal_follows_its_shares(tiny):
     """`source_of` picks the source whose cumulative share first exceeds the quantile, as
     np.searchsorted(side="right") would (the last source for a quantile at the top)."""

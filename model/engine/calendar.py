@@ -5,9 +5,9 @@ so each waits in a list for its day; when that day opens, the list is sorted onc
 in order. The few events scheduled for the open day itself (991 of 728 thousand in a
 tenth of the country's year) go to a small binary heap, and the next event is the earlier
 of the two heads. The order is the same as one big heap's: time, then the order of
-scheduling. Sorting a day at once compares times as plain floats (list.sort checks the
-types once), where popping them one by one from a heap cost two generic comparisons a
-level: at national scale that heap had held ~400 thousand entries. Mesa's own event list
+scheduling. Sorting a day at once by its times compares plain doubles (list.sort checks
+the types once), where popping events one by one from a heap cost two generic comparisons
+a level: at national scale that heap had held ~400 thousand entries. Mesa's own event list
 handled ~34 thousand events/s on these machines against ~150 thousand for a plain heapq,
 hence a calendar of our own.
 """
@@ -17,12 +17,14 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 Handler = Callable[[float, Any], None]
 Entry = tuple[float, int, Handler, Any]
 
 INF = math.inf
+_TIME = itemgetter(0)
 
 
 class Calendar:
@@ -80,10 +82,16 @@ class Calendar:
         """Widen the window by a day: that day's events, sorted, become `today`."""
         bucket = self.days.pop(self.horizon, None)
         self.horizon += 1
+        rest = self.today[self.next :]  # none when the engine asks: kept regardless
         if bucket is None:
-            bucket = []
-        bucket.extend(self.today[self.next :])  # none when the engine asks: kept regardless
-        bucket.sort()  # (time, sequence) are unique: handlers are never compared
+            bucket = rest
+        elif rest:
+            bucket[:0] = rest
+        # By time alone: a day's list is in the order of scheduling, and the sort is stable,
+        # so ties stay in that order; sorting by the time, a float, compares plain doubles,
+        # where sorting the entries compared each pair of tuples item by item (2.7 times
+        # slower for a day of 800 events).
+        bucket.sort(key=_TIME)
         self.today = bucket
         self.next = 0
 

@@ -15,7 +15,7 @@ UV     := uv==0.13.9
 HOT      := setup.py $(wildcard model/*/*.pxd) $(patsubst %.pxd,%.py,$(wildcard model/*/*.pxd))
 COMPILED := $(VENV)/.compiled
 
-.PHONY: demo reorganise test lint lock bench clean app mutation compile
+.PHONY: demo reorganise test lint lock bench clean app mutation compile profile
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,12 @@ app: $(COMPILED)
 mutation: $(COMPILED)
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	$(BIN)/python experiments/mutation.py --write docs/testing.md
+
+# Where the compiled run's time goes (docs/performance.md): py-spy, with native frames, over
+# a tenth of the country (two years of warm-up, one measured); pinned in the `profile` extra.
+profile: $(COMPILED)
+	SDSIM_PURE_BUILD=1 $(BIN)/python -m pip install --quiet -e '.[profile]'
+	$(BIN)/python experiments/profile_native.py
 
 bench: $(COMPILED)
 	$(BIN)/python experiments/bench.py --write docs/performance.md

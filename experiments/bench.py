@@ -456,7 +456,7 @@ def _run_table(r: dict, years: float | None = None) -> str:
 |---|---|
 | families arrived | {r["families"]:,} |
 | organisations / professionals | {r["organisations"]:,} / {r["professionals"]:,} |
-| events processed (arrivals and heap events) | {r["events"]:,} |
+| events processed (arrivals and calendar events) | {r["events"]:,} |
 | records in the event log | {r["records"]:,} |
 | set-up (geography, organisations, staff) | {r["setup_s"]:.1f} s |
 | simulation | {r["run_s"]:.1f} s{per_year} |
@@ -667,7 +667,7 @@ The same run on the Python source (`SDSIM_PURE_PYTHON=1`, the same records): {py
 
 `scenarios/validation/mmc.toml` with `years = 50` (one wijkteam, Poisson arrivals,
 exponential care, nothing but queueing; {r["simulated_years"]:g} simulated years with the warm-up): {r["families"]:,}
-families, {r["events"]:,} events (arrivals and heap events), {r["records"]:,} records,
+families, {r["events"]:,} events (arrivals and calendar events), {r["records"]:,} records,
 {r["cpu_s"]:.2f} s of CPU for the run on the {r["build"]} build: **{per_event:.1f} us an event**
 ({r["cpu_s"] / r["families"] * 1e6:.1f} us a family). The goal (issue 17) is at most 4 us.
 {both}"""

@@ -4,28 +4,30 @@ A tenth of the real country (`population_scale = 0.1`), two years of warm-up and
 measured year: the same code paths as the full run at a tenth of the events. Prints a
 markdown table (the one in docs/performance.md) and the 25 costliest functions.
 
+cProfile sees only Python functions, so this runs the Python source of the hot path
+(SDSIM_PURE_PYTHON=1, set here): it counts the calls an event makes. For where the
+compiled build spends its time, see experiments/profile_native.py (`make profile`).
+
     python experiments/profile_national.py
 """
 
 from __future__ import annotations
 
 import cProfile
+import os
 import pstats
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ["SDSIM_PURE_PYTHON"] = "1"  # before the model is imported (model/compiled.py)
 
 from model.engine.simulation import SocialDomainModel  # noqa: E402
 from model.scenario import load_scenario  # noqa: E402
 
-LOG_BUILTINS = (
-    "<built-in method numpy.fromiter>",
-    "<method 'append' of 'list' objects>",
-    "<method 'clear' of 'list' objects>",
-)
-CLOCK = ("schedule", "_run_until", "run_until")
+LOG_BUILTINS = ("<built-in method numpy.frombuffer>",)
+CLOCK = ("schedule", "first", "pop", "open_next_day", "_process", "_run_until", "run_until")
 BY_FILE = {
     "engine.py": "engine handlers (arrival, signal, first contact, intake, care, close)",
     "handover.py": "handover",
@@ -39,9 +41,9 @@ BY_FILE = {
 def part(filename: str, name: str) -> str:
     base = filename.rsplit("/", 1)[-1]
     if base == "events.py" or name in LOG_BUILTINS:
-        return "event log (writing records, packing them into numpy chunks)"
-    if name in CLOCK or "heapq" in name:
-        return "event clock (scheduling, heap, the day loop)"
+        return "event log (writing records into its buffer, flushing it)"
+    if name in CLOCK or "heapq" in name or name == "<method 'sort' of 'list' objects>":
+        return "event clock (scheduling, the calendar, the day loop)"
     if base in BY_FILE:
         return BY_FILE[base]
     if "numpy" in filename or "numpy" in name or "Generator" in name:

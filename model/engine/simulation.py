@@ -2,7 +2,7 @@
 care, handover, escalation, reorganisation) wired to one event calendar.
 
 Time is event-driven: the work done per simulated day is proportional to what happens
-that day. Families come from a pre-drawn, time-sorted stream (no heap cost); everything
+that day. Families come from a pre-drawn, time-sorted stream (no calendar cost); everything
 else (a handover arriving, an intake or care ending, an incident, a recurrence) is one
 entry in the calendar (`calendar.py`). `step()` advances one day, so the model also runs
 under Mesa's usual step loop and SolaraViz.

@@ -79,10 +79,12 @@ def category(frames: list[str]) -> str:
 
 
 def nearest_model_frame(frames: list[str]) -> str:
+    """The innermost frame of a model function, past Cython's and CPython's helpers (which
+    carry the line of the model code that called them)."""
     for f in reversed(frames):
         where = re.search(r"model/[\w/]+\.py", f)
-        if where:
-            name = f.split(" (")[0].removeprefix("__pyx_pw_").removeprefix("__pyx_f_")
+        name = f.split(" (")[0]
+        if where and not name.startswith(("__Pyx", "Py_", "__pyx_tp_")):
             return f"{name} ({where.group(0)})"
     return "outside the model"
 

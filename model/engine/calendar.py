@@ -36,7 +36,7 @@ class Calendar:
     __slots__ = ("today", "next", "soon", "days", "horizon", "seq", "end_day")
 
     def __init__(self, end_day: float) -> None:
-        self.today: list[Entry] = []  # the open day's events, sorted; read from `next` on
+        self.today: list[Entry | None] = []  # the open day's events, sorted; from `next` on
         self.next = 0
         self.soon: list[Entry] = []  # a heap: events scheduled into the open window
         self.days: dict[int, list[Entry]] = {}  # later events, per day
@@ -74,6 +74,11 @@ class Calendar:
         if self.next < len(self.today):
             head = self.today[self.next]
             if not soon or head < soon[0]:
+                # Let go of the entry here, not with the whole day when the next one opens:
+                # what it alone kept alive (a closed case, say) is then freed while still in
+                # the processor's cache (at national scale the day's end had cost 8 % of the
+                # loop, freeing ten thousand entries read hours before).
+                self.today[self.next] = None
                 self.next += 1
                 return head
         return heapq.heappop(soon)

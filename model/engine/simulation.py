@@ -33,7 +33,7 @@ from model.agents.organisations import (
     allot,
     build_organisations,
 )
-from model.engine.calendar import Calendar
+from model.engine.calendar import INF, Calendar  # INF: never (no event, no arrival)
 from model.processes.care import Care
 from model.processes.escalation import Escalation
 from model.processes.handover import Handovers
@@ -46,7 +46,6 @@ from model.world.build import build_geography
 from model.world.geography import Geography, nearest_other_region
 from model.world.schemes import catchments, governance_bodies, rule_books
 
-INF = math.inf
 MONTH_DAYS = 365.0 / 12
 
 
